@@ -1,0 +1,70 @@
+# The two commands that matter: `make run` and `make test`. Targets match the README.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The newest working Python 3.12+: try names on PATH by running them (pyenv shims
+# may exist but refuse), then pyenv's own version folders.
+PYTHON_FOR_VENV := $(shell \
+  for c in python3.13 python3.12 python3; do \
+    if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+      command -v $$c; exit 0; fi; \
+  done; \
+  root=$$(pyenv root 2>/dev/null); \
+  for c in $$(ls -d $$root/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V -r); do \
+    if $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$c; exit 0; fi; \
+  done)
+
+.PHONY: help run test lint format check pytest pytest-pg e2e bench lighthouse screenshots clean venv dev-deps
+
+help:
+	@echo "make run    - create .venv, install, migrate, load demo posts, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - everything CI checks: ruff, Django checks, migrations, the whole test suite"
+	@echo "make bench  - benchmark at 1k/10k/100k posts (slow; not part of CI)"
+	@echo "make lighthouse / make screenshots - browser reports for people to read"
+
+$(VENV)/.installed-runtime: requirements.txt
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "error: Python 3.12 or newer is required (tried python3.13, python3.12, python3 and pyenv's versions)." >&2; exit 1; fi
+	@if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $(PYTHON_FOR_VENV)"; "$(PYTHON_FOR_VENV)" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed-runtime
+dev-deps: $(VENV)/.installed-dev
+
+run: venv
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) import_jekyll content/posts
+	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: dev-deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: dev-deps
+	DJANGO_DEBUG=1 $(MANAGE) check --fail-level WARNING
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+pytest: dev-deps
+	$(PY) -m pytest
+
+test: lint check pytest
+
+bench: dev-deps
+	$(PY) -m bench
+
+clean:
+	rm -rf var/ .pytest_cache

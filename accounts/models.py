@@ -1,0 +1,84 @@
+"""Members: the custom user model (email is the login) and the pieces they save."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class MemberManager(UserManager):
+    """Create users by email; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser must have is_staff and is_superuser set.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A reader with an account. Signs in with an email address."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = MemberManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+
+class FavouriteQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The member's saved pieces, newest saved first."""
+        return self.filter(user=user).order_by("-saved_at", "-id")
+
+
+class Favourite(models.Model):
+    """A piece a member saved, with an optional private note.
+
+    ``post`` is nullable and ``post_title`` a snapshot, so that a member's note
+    survives staff deleting the post.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites")
+    post = models.ForeignKey("blog.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="favourites")
+    post_title = models.CharField(max_length=500)
+    saved_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(max_length=2000, blank=True)
+
+    objects = FavouriteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+        get_latest_by = "saved_at"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="favourite_unique_user_post"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-saved_at"], name="favourite_user_saved_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} saved {self.post_title}"

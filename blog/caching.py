@@ -1,0 +1,117 @@
+"""The content version, the anonymous page cache, and cache headers.
+
+Every cached page key contains the *content version*, a token that changes
+whenever posts or tags change (bumped on commit) and whenever a scheduled post
+reaches its time. Old pages are never invalidated one by one: they simply stop
+being asked for, in every worker process and on every machine sharing the cache.
+"""
+
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+VERSION_KEY = "content:version"
+PAGE_TIMEOUT = 60 * 60 * 24
+_NEVER = float("inf")
+
+
+def _next_scheduled_timestamp() -> float:
+    from blog.models import Post
+
+    first = Post.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+    return first.timestamp() if first else _NEVER
+
+
+def bump_content_version() -> str:
+    """Start a new content version now; every page cached under the old one is stale."""
+    token = f"{time.time_ns():x}{secrets.token_hex(4)}"
+    cache.set(VERSION_KEY, (token, _next_scheduled_timestamp()), None)
+    return token
+
+
+def content_version() -> str:
+    """The current content version (a new one once a scheduled post's time has come)."""
+    stored = cache.get(VERSION_KEY)
+    if stored is None or time.time() >= stored[1]:
+        return bump_content_version()
+    return stored[0]
+
+
+def bump_on_commit(**kwargs) -> None:
+    """Signal receiver: bump the version once the writing transaction commits."""
+    transaction.on_commit(bump_content_version)
+
+
+def versioned_key(*parts) -> str:
+    """A cache key under the current content version (e.g. for counts that change with content)."""
+    return ":".join(["content", content_version(), *(str(part) for part in parts)])
+
+
+def public_page(view):
+    """Mark a view's responses as public for anonymous readers and private for members."""
+
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, max_age=0)
+        elif response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            response.cacheable_public = True
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    wrapped.__wrapped__ = view
+    return wrapped
+
+
+def _is_anonymous(request) -> bool:
+    """No cookie that could change the page: no session, no pending messages."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GET/HEAD requests for public pages from the shared cache.
+
+    Sits above the session and auth middleware so a hit costs two cache reads
+    and nothing else. Only responses that a view marked ``cacheable_public``
+    and that set no cookie are stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+            return self.get_response(request)
+        path = request.get_full_path()
+        key = f"page:{content_version()}:{hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()}"
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            response.headers["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(response, "cacheable_public", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            if not response.has_header("ETag"):
+                response.headers["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
+            cache.set(key, (response.status_code, headers, response.content), PAGE_TIMEOUT)
+            response.headers["X-Cache"] = "miss"
+        return response

@@ -1,0 +1,98 @@
+"""Atom feeds with full content: the whole site at ``/feed.xml`` (jekyll-feed's path) and one per tag."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from blog.caching import public_page
+from blog.models import Post
+
+FEED_LENGTH = 20
+
+
+class FullContentAtomFeed(Atom1Feed):
+    """Atom with ``<content type="html">`` carrying the whole post, as jekyll-feed did."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def obj_url(tag) -> str:
+    return reverse("blog:tag-detail", kwargs={"slug": tag.slug})
+
+
+class LatestPostsFeed(Feed):
+    feed_type = FullContentAtomFeed
+    description_template = None
+
+    def __call__(self, request, *args, **kwargs):
+        return public_page(require_safe(super().__call__))(request, *args, **kwargs)
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def subtitle(self):
+        return settings.SITE_DESCRIPTION
+
+    def link(self):
+        return absolute("/")
+
+    def feed_url(self):
+        return absolute("/feed.xml")
+
+    def items(self):
+        return Post.objects.published().prefetch_related("tags")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.excerpt
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.body_html}
+
+
+class TagFeed(LatestPostsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def subtitle(self, obj):
+        return f"Pieces tagged {obj.name}."
+
+    def link(self, obj):
+        return absolute(obj_url(obj))
+
+    def feed_url(self, obj):
+        return absolute(f"{obj_url(obj)}feed.xml")
+
+    def items(self, obj):
+        return Post.objects.published().filter(tags=obj).prefetch_related("tags")[:FEED_LENGTH]

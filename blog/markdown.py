@@ -1,0 +1,128 @@
+"""Render a post's Markdown (or HTML) to safe HTML, once, when the post is saved.
+
+python-markdown with the extensions Jekyll/kramdown writers rely on, then nh3
+against an allow-list. Nothing that leaves :func:`render` can carry script,
+event handlers, inline styles or foreign frames into a page.
+"""
+
+import html
+import math
+import re
+import unicodedata
+
+import markdown
+import nh3
+
+EXTENSIONS = [
+    "markdown.extensions.tables",
+    "markdown.extensions.fenced_code",
+    "markdown.extensions.footnotes",
+    "markdown.extensions.attr_list",
+    "markdown.extensions.md_in_html",
+    "markdown.extensions.smarty",
+    "markdown.extensions.toc",
+    "markdown.extensions.sane_lists",
+    "markdown.extensions.abbr",
+    "markdown.extensions.def_list",
+]
+EXTENSION_CONFIGS = {
+    "markdown.extensions.toc": {"permalink": False, "toc_depth": "2-4"},
+    "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Back to text"},
+}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+    "tr", "u", "ul", "var", "wbr",
+}  # fmt: skip
+# Dropped together with everything inside them, not just unwrapped.
+CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "form", "noscript", "template", "svg", "math"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "reversed", "type"},
+    "q": {"cite"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "time": {"datetime"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|dd|dt|figcaption)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+
+
+def _keep_target(tag: str, attribute: str, value: str) -> str | None:
+    """Links may open a new tab, but only as ``_blank`` (always with rel=noopener)."""
+    if attribute == "target":
+        return "_blank" if value.strip().lower() == "_blank" else None
+    return value
+
+
+def sanitise(fragment: str) -> str:
+    """Clean an HTML fragment against the allow-list."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes={**ALLOWED_ATTRIBUTES, "a": ALLOWED_ATTRIBUTES["a"] | {"target"}},
+        attribute_filter=_keep_target,
+        link_rel="noopener noreferrer",
+        url_schemes=URL_SCHEMES,
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
+        strip_comments=True,
+    )
+
+
+def render(text: str, *, is_html: bool = False) -> str:
+    """Render Markdown (or take HTML as written) and return sanitised HTML."""
+    if is_html:
+        return sanitise(text)
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    return sanitise(md.convert(text))
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: blocks become line breaks, entities are decoded."""
+    text = _BLOCK_END.sub("\n", fragment)
+    text = html.unescape(_TAG.sub("", text))
+    lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def first_paragraph(fragment: str, limit: int = 400) -> str:
+    """The first paragraph with words in it, as plain text, cut at a word boundary."""
+    for match in _PARAGRAPH.finditer(fragment):
+        text = _SPACE.sub(" ", html.unescape(_TAG.sub("", match.group(1)))).strip()
+        if _WORD.search(text) and len(text) > 1:
+            break
+    else:
+        text = html_to_text(fragment).split("\n", 1)[0] if fragment else ""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—– ")
+    return f"{cut}…"
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read at 220 words a minute; scripts without spaces count 500 characters a minute."""
+    words = 0
+    wide = 0
+    for word in _WORD.findall(text):
+        if any(unicodedata.east_asian_width(ch) in "WF" for ch in word):
+            wide += len(word)
+        else:
+            words += 1
+    return max(1, math.ceil(words / 220 + wide / 500))

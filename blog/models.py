@@ -1,0 +1,154 @@
+"""Posts and their tags. ``Post.objects.published()`` is the one rule for "public"."""
+
+import unicodedata
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from blog import markdown
+
+SLUG_MAX_LENGTH = 255
+
+
+def make_slug(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """A URL slug for ``text``: ASCII when only accents stand in the way, else Unicode.
+
+    "Café au lait" gives ``cafe-au-lait``; "错误" gives ``错误``; an emoji-only
+    title gives an empty string, which callers must treat as "no slug".
+    """
+    unicode_slug = slugify(text, allow_unicode=True)
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", unicode_slug) if not unicodedata.combining(ch))
+    slug = slugify(folded) if folded.isascii() else unicode_slug
+    return slug[:max_length].strip("-")
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts the public may see: published, and dated now or earlier."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published posts dated in the future: public once their time comes."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Post.Status.DRAFT)
+
+    def for_list(self):
+        """What a list of post cards needs: tags in one extra query, heavy columns left behind."""
+        return self.defer("body", "body_html", "body_text").prefetch_related("tags")
+
+
+class TaggedPost(TaggedItemBase):
+    """taggit through model with a real foreign key (not a generic relation)."""
+
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="taggedpost_unique_post_tag"),
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="taggedpost_tag_post_idx")]
+
+    def __str__(self):
+        return f"{self.content_object_id} → {self.tag_id}"
+
+
+class Post(models.Model):
+    """One essay. ``body`` is the text as written; the rest of the derived fields follow from it on save."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Format(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        HTML = "html", "HTML"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    body = models.TextField(blank=True, help_text="Markdown, as written. Raw HTML is allowed and sanitised.")
+    body_format = models.CharField(max_length=10, choices=Format.choices, default=Format.MARKDOWN)
+    body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="")
+    excerpt = models.TextField(blank=True, help_text="Leave empty to use the first paragraph.")
+    description = models.TextField(
+        blank=True, help_text="For search engines and link previews. Defaults to the excerpt."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        default=timezone.now, help_text="A published post dated in the future stays hidden until then."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    legacy_url = models.CharField(max_length=1000, blank=True, db_index=True, help_text="Its path on the old site.")
+    source_path = models.CharField(max_length=1000, blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+
+    tags = TaggableManager(through=TaggedPost, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="post_status_published_idx"),
+            models.Index(fields=["-published_at", "-id"], name="post_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.title)
+        self.render()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "body_text", "reading_minutes", "excerpt"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def summary(self) -> str:
+        """What search engines and link previews get."""
+        return self.description or self.excerpt
+
+    @property
+    def was_updated(self) -> bool:
+        """Updated on a later day than it was published (imports and typo fixes the same day don't count)."""
+        return self.updated_at.date() > self.published_at.date()
+
+    def render(self):
+        """Derive the HTML, plain text, reading time and a missing excerpt from the body."""
+        self.body_html = markdown.render(self.body, is_html=self.body_format == self.Format.HTML)
+        self.body_text = markdown.html_to_text(self.body_html)
+        self.reading_minutes = min(markdown.reading_minutes(self.body_text), 32767)
+        if not self.excerpt.strip():
+            self.excerpt = markdown.first_paragraph(self.body_html)
+
+    @classmethod
+    def unique_slug(cls, text: str, *, exclude_pk=None) -> str:
+        """A slug from ``text`` that no other post has yet ("post" when the text gives none)."""
+        base = make_slug(text, SLUG_MAX_LENGTH - 8) or "post"
+        taken = cls.objects.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug", flat=True)
+        taken = set(taken)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug

@@ -1,0 +1,182 @@
+"""Public pages: home, post, tags, tag, archive, legacy redirects and error pages.
+
+Every query for public posts starts from ``Post.objects.published()``; every
+list states what it prefetches. Anonymous responses are marked public so the
+page cache (``blog.caching``) can keep them.
+"""
+
+import re
+from itertools import groupby
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from accounts.services import saved_post_ids
+from blog.caching import public_page
+from blog.models import Post
+from blog.pagination import paginate
+
+POSTS_PER_PAGE = 10
+RELATED_POSTS = 3
+# Jekyll's default permalink: /[categories/]YYYY/MM/DD/slug.html
+_JEKYLL_DATE_PATH = re.compile(r"^/(?:[^?#]*/)?\d{4}/\d{1,2}/\d{1,2}/(?P<slug>[^/]+?)(?:\.html?|/)?$")
+
+
+def _tags_in_use():
+    """Tags with at least one public post, with their counts."""
+    public_ids = Post.objects.published().values("pk")
+    return (
+        Tag.objects.filter(blog_taggedpost_items__content_object__in=public_ids)
+        .annotate(num_posts=Count("blog_taggedpost_items"))
+        .order_by("name")
+    )
+
+
+def _list_context(request, page) -> dict:
+    """A page of post cards, and which of them the member has saved (one query)."""
+    posts = list(page.object_list)
+    return {
+        "page": page,
+        "posts": posts,
+        "saved_ids": saved_post_ids(user=request.user, post_ids=[post.pk for post in posts]),
+    }
+
+
+@require_safe
+@public_page
+def home(request):
+    """Newest published posts, ten a page."""
+    page = paginate(request, Post.objects.published().for_list(), POSTS_PER_PAGE)
+    return render(request, "blog/home.html", _list_context(request, page))
+
+
+@require_safe
+@public_page
+def post_detail(request, slug):
+    """One post. Staff may preview drafts and scheduled posts; the public gets 404 for them."""
+    posts = Post.objects.all() if request.user.is_staff else Post.objects.published()
+    post = get_object_or_404(posts.prefetch_related("tags"), slug=slug)
+    public = Post.objects.published().defer("body", "body_html", "body_text")
+    previous_post = next_post = None
+    if post.is_public:
+        previous_post = (
+            public.filter(Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk))
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+        next_post = (
+            public.filter(Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk))
+            .order_by("published_at", "pk")
+            .first()
+        )
+    tag_ids = [tag.pk for tag in post.tags.all()]
+    related = []
+    if tag_ids:
+        related = list(
+            public.filter(tags__in=tag_ids)
+            .exclude(pk=post.pk)
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "-published_at")[:RELATED_POSTS]
+        )
+    context = {
+        "post": post,
+        "previous_post": previous_post,
+        "next_post": next_post,
+        "related": related,
+        "saved_ids": saved_post_ids(user=request.user, post_ids=[post.pk]),
+    }
+    response = render(request, "blog/post_detail.html", context)
+    if not post.is_public:
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+@public_page
+def tag_list(request):
+    """Every tag in use, with its count."""
+    return render(request, "blog/tag_list.html", {"tags": _tags_in_use()})
+
+
+@require_safe
+@public_page
+def tag_detail(request, slug):
+    """One tag's posts, newest first, paginated."""
+    tag = get_object_or_404(Tag, slug=slug)
+    posts = Post.objects.published().filter(tags=tag).for_list()
+    page = paginate(request, posts, POSTS_PER_PAGE)
+    return render(request, "blog/tag_detail.html", {"tag": tag, **_list_context(request, page)})
+
+
+@require_safe
+@public_page
+def archive(request):
+    """Every public post, grouped by year and month (titles and dates only)."""
+    posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
+    years = [
+        (year, [(month, list(items)) for month, items in groupby(year_posts, key=lambda p: p.published_at.month)])
+        for year, year_posts in groupby(posts, key=lambda p: p.published_at.year)
+    ]
+    return render(request, "blog/archive.html", {"years": years})
+
+
+@require_safe
+@public_page
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /saved/",
+        f"Sitemap: {sitemap_url}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def legacy_redirect(request, path):
+    """301 from an old Jekyll URL (a ``permalink:`` or the default dated form) to the post."""
+    wanted = "/" + unquote(path).lstrip("/")
+    if "\x00" in wanted or len(wanted) > 1000:
+        raise Http404("No such page.")
+    candidates = {wanted, wanted.rstrip("/"), wanted.rstrip("/") + "/"}
+    post = Post.objects.published().filter(legacy_url__in=candidates).only("slug").first()
+    if post is None and (match := _JEKYLL_DATE_PATH.match(wanted)):
+        post = Post.objects.published().filter(slug=match["slug"]).only("slug").first()
+    if post is None:
+        raise Http404("No such page.")
+    return HttpResponsePermanentRedirect(post.get_absolute_url())
+
+
+def page_not_found(request, exception=None):
+    html = loader.render_to_string("404.html", {}, request)
+    return HttpResponse(html, status=404)
+
+
+def server_error(request):
+    """A styled 500 that needs no database and shows the request id to quote."""
+    # No request context: the database or session may be what failed.
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_DESCRIPTION": settings.SITE_DESCRIPTION,
+        "request_id": getattr(request, "request_id", ""),
+    }
+    html = loader.render_to_string("500.html", context)
+    return HttpResponse(html, status=500)
+
+
+@require_safe
+@public_page
+def search(request):
+    """Full-text search over public posts (ranked, highlighted, paginated)."""
+    from blog import search as search_backend
+
+    return search_backend.search_view(request)
