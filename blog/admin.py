@@ -47,13 +47,13 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["reading_minutes", "legacy_url", "source_path", "created_at", "updated_at"]
+    readonly_fields = ["reading_minutes", "source_path", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "body_format", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "revised_at"]}),
         ("Summary", {"fields": ["excerpt", "description"], "classes": ["collapse"]}),
         (
             "History",

@@ -44,7 +44,13 @@ def content_version() -> str:
 
 
 def bump_on_commit(**kwargs) -> None:
-    """Signal receiver: bump the version once the writing transaction commits."""
+    """Signal receiver: bump the version now and again once the writing transaction commits.
+
+    The bump now lets this connection read its own writes at once; the bump on
+    commit retires any page another process cached, from the old rows, between
+    the two.
+    """
+    bump_content_version()
     transaction.on_commit(bump_content_version)
 
 

@@ -69,7 +69,7 @@ class LatestPostsFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at)
+        return item.modified_at
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

@@ -83,7 +83,11 @@ class Post(models.Model):
     published_at = models.DateTimeField(
         default=timezone.now, help_text="A published post dated in the future stays hidden until then."
     )
+    revised_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown to readers as “Updated” when set (the importer takes last_modified_at)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on every write: the post's own version for caches and ETags, not a date shown to readers.
     updated_at = models.DateTimeField(auto_now=True)
     legacy_url = models.CharField(max_length=1000, blank=True, db_index=True, help_text="Its path on the old site.")
     source_path = models.CharField(max_length=1000, blank=True, editable=False)
@@ -130,9 +134,14 @@ class Post(models.Model):
         return self.description or self.excerpt
 
     @property
-    def was_updated(self) -> bool:
-        """Updated on a later day than it was published (imports and typo fixes the same day don't count)."""
-        return self.updated_at.date() > self.published_at.date()
+    def was_revised(self) -> bool:
+        """Revised on a later day than it was published: readers see an "Updated" date."""
+        return self.revised_at is not None and self.revised_at.date() > self.published_at.date()
+
+    @property
+    def modified_at(self):
+        """The date a reader or a feed should take as "last changed"."""
+        return max(self.revised_at or self.published_at, self.published_at)
 
     def render(self):
         """Derive the HTML, plain text, reading time and a missing excerpt from the body."""

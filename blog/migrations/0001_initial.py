@@ -52,6 +52,14 @@ class Migration(migrations.Migration):
                         help_text="A published post dated in the future stays hidden until then.",
                     ),
                 ),
+                (
+                    "revised_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Shown to readers as “Updated” when set (the importer takes last_modified_at).",
+                        null=True,
+                    ),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (

@@ -29,7 +29,7 @@ def post_jsonld(post):
         "headline": post.title[:110],
         "description": post.summary,
         "datePublished": post.published_at.isoformat(),
-        "dateModified": max(post.updated_at, post.published_at).isoformat(),
+        "dateModified": post.modified_at.isoformat(),
         "url": url,
         "mainEntityOfPage": url,
         "keywords": [tag.name for tag in post.tags.all()],
