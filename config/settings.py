@@ -5,6 +5,7 @@ Defaults give a working local site on SQLite with no set-up; production sets
 ``DATABASE_URL``, ``REDIS_URL``, ``EMAIL_URL`` and ``DJANGO_HTTPS=1``.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "axes",
     "accounts",
     "blog",
 ]
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -191,6 +195,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a locked-out account or address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -205,6 +211,24 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
+
+# Login lockout (django-axes), for the admin login and the member login alike (allauth keeps its own
+# rate limits too). Five failures for one account, or from one address, pause logins for 15 minutes.
+# Failures during a lockout don't extend it, so the promised time holds for the real owner.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# Successful logins are not recorded: no growing log of members' addresses and browsers.
+AXES_DISABLE_ACCESS_LOG = True
+# How many reverse proxies of ours stand in front (their X-Forwarded-For entries are trusted);
+# behind one, every request would otherwise share the proxy's address and one lockout would stop everyone.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_HTTPS") else "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 LOGIN_REDIRECT_URL = "blog:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "blog:home"
 
