@@ -81,7 +81,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="tags")
     def tag_list(self, post):
-        return ", ".join(tag.name for tag in post.tags.all())
+        return ", ".join(sorted(tag.name for tag in post.tags.all()))
 
     @admin.display(description="saves", ordering="save_count")
     def saves(self, post):
