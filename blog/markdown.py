@@ -12,6 +12,8 @@ import unicodedata
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 
 EXTENSIONS = [
     "markdown.extensions.tables",
@@ -64,6 +66,41 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
 
 
+class ListAfterParagraph(Preprocessor):
+    """Let a list start right under a paragraph line, as kramdown's GFM input (Jekyll's default) does.
+
+    python-markdown wants a blank line first; without one, "ask:\n- this\n- that" would come out as one
+    paragraph with dashes. Fenced code is left alone.
+    """
+
+    _ITEM = re.compile(r"^ {0,3}(?:[-*+]|1[.)])[ \t]+\S")
+    _ANY_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])[ \t]+\S")
+    _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+    def run(self, lines):
+        out, fence, previous = [], None, ""
+        for line in lines:
+            if match := self._FENCE.match(line):
+                marker = match.group(1)[0]
+                fence = None if fence == marker else (fence or marker)
+            elif (
+                fence is None
+                and self._ITEM.match(line)
+                and previous.strip()
+                and not self._ANY_ITEM.match(previous)
+                and not previous.startswith((" ", "\t", ">", "|", "<"))
+            ):
+                out.append("")
+            out.append(line)
+            previous = line
+        return out
+
+
+class KramdownCompat(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(ListAfterParagraph(md), "list_after_paragraph", 25)
+
+
 def _keep_target(tag: str, attribute: str, value: str) -> str | None:
     """Links may open a new tab, but only as ``_blank`` (always with rel=noopener)."""
     if attribute == "target":
@@ -90,7 +127,9 @@ def render(text: str, *, is_html: bool = False) -> str:
     """Render Markdown (or take HTML as written) and return sanitised HTML."""
     if is_html:
         return sanitise(text)
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, KramdownCompat()], extension_configs=EXTENSION_CONFIGS, output_format="html"
+    )
     return sanitise(md.convert(text))
 
 

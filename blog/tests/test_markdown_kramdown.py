@@ -1,0 +1,19 @@
+"""Where kramdown (Jekyll's Markdown) and python-markdown disagree, posts read as their writers saw them."""
+
+from blog.markdown import render
+
+
+def test_a_list_may_start_right_under_a_paragraph_line():
+    html = render("Ask yourself:\n- what do I need?\n- who can I call?\n")
+    assert "<p>Ask yourself:</p>\n<ul>\n<li>what do I need?</li>\n<li>who can I call?</li>\n</ul>" in html
+
+
+def test_only_an_ordered_list_starting_at_one_interrupts_a_paragraph():
+    html = render("It was 2024. A year.\n1. first\n2. second\n")
+    assert "<ol>" in html and "<li>first</li>" in html
+    assert "<ol" not in render("We met at\n2. the river\n")
+
+
+def test_fenced_code_is_left_alone():
+    html = render("```\nconfig:\n- item\n```\n")
+    assert "<ul>" not in html and "- item" in html
