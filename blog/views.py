@@ -7,7 +7,7 @@ page cache (``blog.caching``) can keep them.
 
 import re
 from itertools import groupby
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -22,6 +22,8 @@ from accounts.services import saved_post_ids
 from blog.caching import public_page
 from blog.models import Post
 from blog.pagination import paginate
+from blog.search import SearchForm
+from blog.search import search as search_posts
 
 POSTS_PER_PAGE = 10
 RELATED_POSTS = 3
@@ -176,7 +178,21 @@ def server_error(request):
 @require_safe
 @public_page
 def search(request):
-    """Full-text search over public posts (ranked, highlighted, paginated)."""
-    from blog import search as search_backend
-
-    return search_backend.search_view(request)
+    """Full-text search over public posts: ranked, highlighted, ten a page, optionally within one tag."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        raise Http404("No such search.")  # a malformed ?tag= or ?page=; ?q= is cleaned, never refused
+    query = form.cleaned_data["q"]
+    tag = get_object_or_404(Tag, slug=form.cleaned_data["tag"]) if form.cleaned_data["tag"] else None
+    page = paginate(request, search_posts(query, tag=tag), POSTS_PER_PAGE)
+    hits = list(page.object_list)
+    extra_query = urlencode({key: value for key, value in (("q", query), ("tag", tag.slug if tag else "")) if value})
+    context = {
+        "query": query,
+        "tag": tag,
+        "page": page,
+        "hits": hits,
+        "extra_query": extra_query,
+        "saved_ids": saved_post_ids(user=request.user, post_ids=[hit.pk for hit in hits]),
+    }
+    return render(request, "blog/search.html", context)

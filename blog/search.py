@@ -1,0 +1,243 @@
+"""Full-text search over public posts: one interface, two backends.
+
+SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the stored ``blog_post.search_vector``
+column with its GIN index. Both are created and kept in step by triggers (migration
+``0002_search_index``), so this module only reads.
+
+Reader text is never query syntax: it is cut into words, control characters are dropped,
+and every word goes to the database as a quoted string literal, so ``NEAR(``, ``*``, ``-``,
+``OR`` and stray quotes are just text. Only ids that ``Post.objects.published()`` selects
+can match: drafts and scheduled posts never appear.
+
+Snippets come from the database with private-use marker characters around the matches;
+:func:`highlight` escapes the whole snippet first and only then turns the markers into
+``<mark>`` elements.
+"""
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+
+from django import forms
+from django.core.cache import cache
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from blog.caching import versioned_key
+from blog.models import Post
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 24
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+SNIPPET_WORDS = 30
+
+
+# NUL and other controls, surrogates, and private-use characters (our highlight markers).
+_DROPPED_CATEGORIES = {"Cc", "Cs", "Co"}
+
+
+def _drop_control(text: str, replacement: str) -> str:
+    return "".join(replacement if unicodedata.category(ch) in _DROPPED_CATEGORIES else ch for ch in text)
+
+
+def terms(text: str) -> list[str]:
+    """The words of a reader's query: no control characters, no syntax, at most MAX_TERMS.
+
+    A word counts only if it holds a letter or digit; "*" or "-" alone would be an empty phrase.
+    """
+    text = _drop_control(text, " ")
+    words = [word for word in text[:MAX_QUERY_LENGTH].split() if any(ch.isalnum() for ch in word)]
+    return words[:MAX_TERMS]
+
+
+def highlight(snippet: str) -> SafeString:
+    """Escape a snippet, then wrap the marked matches in ``<mark>``.
+
+    Marker characters that the text itself happens to contain cannot unbalance the
+    markup: a start inside a mark or an end outside one is dropped.
+    """
+    parts, open_mark = [], False
+    for ch in snippet:
+        if ch == MARK_START:
+            if not open_mark:
+                parts.append("<mark>")
+                open_mark = True
+        elif ch == MARK_END:
+            if open_mark:
+                parts.append("</mark>")
+                open_mark = False
+        else:
+            parts.append(escape(ch) if ch in "<>&\"'" else ch)
+    if open_mark:
+        parts.append("</mark>")
+    return mark_safe("".join(parts))  # every character above went through escape() or is our own tag
+
+
+def _published_ids_sql() -> tuple[str, list]:
+    """The one publication rule, as a subquery of post ids."""
+    sql, params = Post.objects.published().order_by().values("pk").query.sql_with_params()
+    return sql, list(params)
+
+
+class SqliteBackend:
+    """FTS5 with bm25 ranking (title weighs most, then tags, excerpt, body)."""
+
+    @staticmethod
+    def match_expression(words: list[str]) -> str:
+        # Each word becomes an FTS5 string literal ("" doubles a quote); juxtaposed strings mean AND.
+        return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+    def _where(self, words, tag_id):
+        published_sql, params = _published_ids_sql()
+        where = f"blog_post_fts MATCH %s AND blog_post_fts.rowid IN ({published_sql})"
+        params = [self.match_expression(words), *params]
+        if tag_id is not None:
+            where += " AND blog_post_fts.rowid IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+            params.append(tag_id)
+        return where, params
+
+    def count(self, words, tag_id) -> int:
+        where, params = self._where(words, tag_id)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM blog_post_fts WHERE {where}", params)
+            return cursor.fetchone()[0]
+
+    def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
+        where, params = self._where(words, tag_id)
+        # Column 2 is body_text, 1 the excerpt: the body's snippet unless only the excerpt matched.
+        sql = (
+            "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s) "
+            f"FROM blog_post_fts WHERE {where} "
+            "ORDER BY bm25(blog_post_fts, 10.0, 3.0, 1.0, 5.0), rowid DESC LIMIT %s OFFSET %s"
+        )
+        marks = [MARK_START, MARK_END, SNIPPET_WORDS]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*marks, *marks, *params, limit, offset])
+            rows = cursor.fetchall()
+        return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
+
+
+class PostgresBackend:
+    """A stored tsvector with a GIN index, ``websearch_to_tsquery`` and ``ts_rank``."""
+
+    HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, MaxFragments=2'
+
+    @staticmethod
+    def web_query(words: list[str]) -> str:
+        # Quoted, every word is a plain phrase to websearch_to_tsquery: "or" and "-" lose their powers.
+        return " ".join('"' + word.replace('"', " ") + '"' for word in words)
+
+    def _where(self, words, tag_id):
+        published_sql, params = _published_ids_sql()
+        where = f"p.search_vector @@ q.query AND p.id IN ({published_sql})"
+        if tag_id is not None:
+            where += " AND p.id IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+            params.append(tag_id)
+        return where, params
+
+    def count(self, words, tag_id) -> int:
+        where, params = self._where(words, tag_id)
+        sql = f"SELECT count(*) FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) WHERE {where}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.web_query(words), *params])
+            return cursor.fetchone()[0]
+
+    def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
+        where, params = self._where(words, tag_id)
+        # Rank and cut the page first; ts_headline (which re-parses the text) runs on those rows only.
+        sql = (
+            "SELECT hit.id, ts_headline('english', CASE WHEN hit.body_text = '' THEN hit.excerpt "
+            "ELSE hit.body_text END, hit.query, %s) "
+            "FROM (SELECT p.id, p.body_text, p.excerpt, q.query, ts_rank(p.search_vector, q.query) AS score, "
+            "p.published_at FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) "
+            f"WHERE {where} ORDER BY score DESC, p.published_at DESC, p.id DESC LIMIT %s OFFSET %s) AS hit "
+            "ORDER BY hit.score DESC, hit.published_at DESC, hit.id DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.HEADLINE_OPTIONS, self.web_query(words), *params, limit, offset])
+            return list(cursor.fetchall())
+
+
+def backend():
+    """The backend for the default database."""
+    if connection.vendor == "postgresql":
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        return SqliteBackend()
+    raise NotImplementedError(f"No search backend for {connection.vendor}.")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the post (list columns only, tags prefetched) and its highlighted snippet."""
+
+    post: Post
+    snippet: SafeString
+
+    @property
+    def pk(self):
+        return self.post.pk
+
+
+class Results:
+    """Ranked hits for a query, sliceable and countable so the paginator can page them.
+
+    The count (the expensive part for a common word) is cached under the content version.
+    """
+
+    def __init__(self, query: str, *, tag=None):
+        self.words = terms(query)
+        self.tag_id = tag.pk if tag is not None else None
+        self._backend = backend()
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            if not self.words:
+                self._count = 0
+            else:
+                digest = hashlib.sha256("\x1f".join([str(self.tag_id), *self.words]).encode()).hexdigest()
+                key = versioned_key("search-count", digest)
+                self._count = cache.get(key)
+                if self._count is None:
+                    self._count = self._backend.count(self.words, self.tag_id)
+                    cache.set(key, self._count, 60 * 60)
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("Results are read a page (a slice) at a time.")
+        start, stop = item.start or 0, item.stop
+        if not self.words or stop is None or stop <= start:
+            return []
+        rows = self._backend.page(self.words, self.tag_id, start, stop - start)
+        posts = Post.objects.published().for_list().in_bulk([pk for pk, _ in rows])
+        # in_bulk re-applies published(): a post unpublished since the ranking query is simply left out.
+        return [Hit(post=posts[pk], snippet=highlight(snippet or "")) for pk, snippet in rows if pk in posts]
+
+
+def search(query: str, *, tag=None) -> Results:
+    """Public posts matching ``query`` (optionally only those tagged ``tag``), best first."""
+    return Results(query, tag=tag)
+
+
+class QueryField(forms.CharField):
+    """Reader text, cleaned rather than refused: controls (NUL too) dropped, cut to MAX_QUERY_LENGTH."""
+
+    def to_python(self, value):
+        # Before CharField's own checks, so a NUL byte is removed instead of failing the form.
+        value = _drop_control(str(value or ""), "")[: MAX_QUERY_LENGTH * 2]
+        return super().to_python(value)[:MAX_QUERY_LENGTH].strip()
+
+
+class SearchForm(forms.Form):
+    """``?q=`` (never rejected: see QueryField), ``?tag=`` (a slug) and ``?page=`` (a positive integer)."""
+
+    q = QueryField(required=False)
+    tag = forms.SlugField(required=False, allow_unicode=True, max_length=255)
+    page = forms.IntegerField(required=False, min_value=1, max_value=9_999_999)
