@@ -97,9 +97,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (redirects, cached pages, errors) carries the request id.
+    "blog.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above WhiteNoise so static files (the SVG icon too) carry the same CSP and framing rule as pages.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache and sessions, which may need the database: /healthz must answer 503, not 500.
+    "blog.health.HealthCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "blog.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +113,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes requires: it turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -210,6 +215,23 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optio
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Sign-up always finishes through the emailed link, so a known address gets the same answer as a
+# new one; the link logs the newcomer in and returns them to the piece they were saving
+# (accounts/adapter.py). ACCOUNT_EMAIL_VERIFICATION above only governs later logins.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+# The same forms with every email and password capped in length.
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "add_email": "accounts.forms.AddEmailForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
 LOGIN_URL = "account_login"
 
 # Login lockout (django-axes), for the admin login and the member login alike (allauth keeps its own
@@ -225,6 +247,8 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.login_identifier"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 # Successful logins are not recorded: no growing log of members' addresses and browsers.
 AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner: logs go to stdout, where commands such as dumpdata write their output.
+AXES_VERBOSE = False
 # How many reverse proxies of ours stand in front (their X-Forwarded-For entries are trusted);
 # behind one, every request would otherwise share the proxy's address and one lockout would stop everyone.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_HTTPS") else "0"))
@@ -285,10 +309,21 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# One line per event on stdout, each with the request id, path and status (tracebacks folded in).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "filters": {"request_context": {"()": "blog.requestlog.RequestContextFilter"}},
+    "formatters": {"line": {"()": "blog.requestlog.OneLineFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+            "filters": ["request_context"],
+        }
+    },
+    # Replaces Django's own "django" handlers (a debug-only multi-line console copy and mail_admins).
+    "loggers": {"django": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
