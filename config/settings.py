@@ -311,6 +311,10 @@ LOGGING = {
         }
     },
     # Replaces Django's own "django" handlers (a debug-only multi-line console copy and mail_admins).
-    "loggers": {"django": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # Lockouts are warnings; axes' four info lines per ordinary login are noise.
+        "axes": {"level": "WARNING"},
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
