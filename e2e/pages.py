@@ -1,0 +1,53 @@
+"""Every page type a person can land on, as the accessibility audit and ``make screenshots`` visit them.
+
+Paths point at the demo content (``e2e.demo``); ``member`` pages need a logged-in member who has
+saved something (``prepare_member``), the others are seen as an anonymous reader.
+"""
+
+from dataclasses import dataclass
+
+from e2e.demo import DEMO_POSTS
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: str
+    member: bool = False
+    status: int = 200
+
+
+FIRST = DEMO_POSTS[0]["slug"]
+SECOND = DEMO_POSTS[1]["slug"]
+
+PAGE_TYPES = [
+    PageType("home", "/"),
+    PageType("post", f"/posts/{FIRST}/"),
+    PageType("tags", "/tags/"),
+    PageType("tag", "/tags/rest/"),
+    PageType("archive", "/archive/"),
+    PageType("search", "/search/?q=rest"),
+    PageType("login", "/accounts/login/"),
+    PageType("signup", "/accounts/signup/"),
+    PageType("password-reset", "/accounts/password/reset/"),
+    PageType("not-found", "/no-such-page/", status=404),
+    PageType("server-error", "/e2e/fail/", status=500),
+    PageType("member-home", "/", member=True),
+    PageType("member-post", f"/posts/{FIRST}/", member=True),
+    PageType("saved", "/saved/", member=True),
+    PageType("account", "/accounts/", member=True),
+    PageType("password-change", "/accounts/password/change/", member=True),
+    PageType("email", "/accounts/email/", member=True),
+]
+
+
+def prepare_member(member, posts) -> None:
+    """Give the member two saved pieces, one with a private note, so /saved/ shows what it holds."""
+    from accounts import services
+    from accounts.models import Favourite
+
+    for post in posts[:2]:
+        services.favourite_add(user=member, post=post)
+    Favourite.objects.filter(user=member, post=posts[0]).update(
+        note="Read this again on Sunday evenings, slowly, with tea."
+    )
