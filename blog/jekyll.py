@@ -1,0 +1,442 @@
+"""Reading one Jekyll post file: bytes in, a :class:`ParsedPost` out (or a :class:`JekyllError` with a reason).
+
+A pure module: no database, no file system. :func:`parse` follows Jekyll's own reading rules where they are
+clear and states a choice where they are not:
+
+- Text must be UTF-8 (a BOM is dropped, CRLF becomes LF). Any other encoding is *rejected* with the offset of
+  the first bad byte: guessing Latin-1 would silently turn other encodings into mojibake.
+- The front matter is the block between a first ``---`` line and the next ``---`` or ``...`` line. No front
+  matter means the file is not a post.
+- The date comes from the front matter, else from a ``YYYY-M-D-`` file name, else (drafts only) from the
+  caller's fallback; a front-matter date that cannot be read falls back to the file-name date with a warning;
+  an impossible date (``2019-02-30``) is rejected.
+- The slug comes from ``slug:`` (as Jekyll lets it override), else the file name after the date, else the
+  title, and is never empty.
+- Common Liquid is converted (see :func:`convert_liquid`); the rest stays as text and becomes a warning.
+"""
+
+import datetime
+import hashlib
+import html
+import posixpath
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import yaml
+from django.conf import settings
+from django.urls import reverse
+
+from blog import markdown
+from blog.models import SLUG_MAX_LENGTH, Post, make_slug
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
+LEGACY_URL_MAX_LENGTH = Post._meta.get_field("legacy_url").max_length
+TAG_MAX_LENGTH = 100  # taggit's Tag.name
+HTML_EXTENSIONS = {".html", ".htm"}
+MARKDOWN_EXTENSIONS = {".md", ".markdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".text", ".txt", ""}
+
+
+class JekyllError(ValueError):
+    """The file cannot become a post; ``str(error)`` is the reason, written for a person."""
+
+
+@dataclass(frozen=True)
+class ParsedPost:
+    """Everything a Post needs from one file, already normalised."""
+
+    title: str
+    slug: str
+    body: str
+    body_format: str
+    published_at: datetime.datetime
+    is_draft: bool
+    tags: tuple[str, ...] = ()
+    excerpt: str = ""
+    description: str = ""
+    legacy_url: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def status(self) -> str:
+        return Post.Status.DRAFT if self.is_draft else Post.Status.PUBLISHED
+
+
+# Timestamps stay strings so that one date parser (ours) reads every form, and an impossible date is our
+# error message rather than a YAML constructor's exception.
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+_OPENER = re.compile(r"---[ \t]*\n")
+_CLOSER = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.M)
+_DATED_NAME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:-(.*))?")
+_DATE = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:(?:[Tt]|\s+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d+))?)?)?"
+    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
+)
+_VALID_SLUG = re.compile(r"[-\w]+")
+_LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_PLACEHOLDER = "\ue000{}\ue001"
+_PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+
+# Liquid, Jekyll's template language. "-" is Liquid's whitespace control.
+_RAW = re.compile(r"{%-?\s*raw\s*-?%}(.*?){%-?\s*endraw\s*-?%}", re.S)
+_COMMENT = re.compile(r"{%-?\s*comment\s*-?%}.*?{%-?\s*endcomment\s*-?%}", re.S)
+_HIGHLIGHT = re.compile(
+    r"{%-?\s*highlight\s+[\"']?([\w+#.-]+)[\"']?[^%]*?-?%}[ \t]*\n?(.*?)\n?[ \t]*{%-?\s*endhighlight\s*-?%}", re.S
+)
+_SITE_URL = re.compile(r"{{-?\s*site\.(?:baseurl|url)\s*-?}}")
+_URL_FILTER = re.compile(r"{{-?\s*([\"'])([^\"'{}]*)\1\s*\|\s*(?:relative|absolute)_url\s*-?}}")
+_POST_URL = re.compile(r"{%-?\s*post_url\s+([^\s%]+)\s*-?%}")
+_LINK = re.compile(r"{%-?\s*link\s+([^\s%]+)\s*-?%}")
+_KRAMDOWN_TOC = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]*\{:[ \t]*toc[ \t]*\}[ \t]*$", re.M)
+_ANY_LIQUID = re.compile(r"{%.*?%}|{{.*?}}", re.S)
+
+
+def parse(data: bytes, *, name: str, in_drafts: bool = False, fallback_date=None) -> ParsedPost:
+    """Read one Jekyll file.
+
+    ``name`` is the file's path as the reader should see it (used for the file-name date and slug, and in
+    messages); ``in_drafts`` marks files from a ``_drafts/`` folder; ``fallback_date`` dates an undated draft
+    (Jekyll uses the file's modification time). Raises :class:`JekyllError` with the reason on failure.
+    """
+    text = decode(data)
+    meta, body = split_front_matter(text)
+    warnings: list[str] = []
+    base = posixpath.basename(name.replace("\\", "/"))
+    stem, ext = posixpath.splitext(base)
+    ext = ext.lower()
+    dated = _DATED_NAME.fullmatch(stem)
+
+    title = _title(meta.get("title"), stem, dated, warnings)
+    published_at = _published_at(meta.get("date"), dated, in_drafts, fallback_date, warnings)
+    fm_slug = _scalar_text(meta.get("slug"))
+    name_slug = (dated.group(4) or "") if dated else ""
+    slug = _slug(fm_slug, name_slug, title, stem, warnings)
+
+    is_html = ext in HTML_EXTENSIONS
+    if not is_html and ext not in MARKDOWN_EXTENSIONS:
+        warnings.append(f"{name}: '{ext}' is not a Markdown extension; read as Markdown")
+    body = convert_liquid(body.lstrip("\n").rstrip(), name=name, is_html=is_html, warnings=warnings)
+
+    is_draft = in_drafts or _is_false(meta.get("published"))
+    excerpt = _plain(meta.get("excerpt"))
+    if not excerpt and (separator := _scalar_text(meta.get("excerpt_separator"))) and separator in body:
+        excerpt = _excerpt_before(body.split(separator, 1)[0], is_html)
+    categories = _tag_values(meta, "category", "categories")
+    legacy_url = _legacy_url(
+        meta.get("permalink"), published_at, categories, fm_slug or name_slug or slug, is_draft, name, warnings
+    )
+    return ParsedPost(
+        title=title,
+        slug=slug,
+        body=body,
+        body_format=Post.Format.HTML if is_html else Post.Format.MARKDOWN,
+        published_at=published_at,
+        is_draft=is_draft,
+        tags=tuple(clean_tags([*_tag_values(meta, "tag", "tags"), *categories], warnings)),
+        excerpt=excerpt,
+        description=_plain(meta.get("description")),
+        legacy_url=legacy_url,
+        warnings=tuple(warnings),
+    )
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text with the BOM dropped and line endings made ``\\n``; anything else is a JekyllError."""
+    if not data.strip():
+        raise JekyllError("empty file")
+    if len(data) > MAX_FILE_BYTES:
+        raise JekyllError(f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise JekyllError(
+            f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} (line {line}); "
+            "save the file as UTF-8 and import it again"
+        ) from None
+    if "\x00" in text:
+        raise JekyllError(f"contains a NUL character at offset {data.index(b'\x00')} (a binary file?)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """The front matter as a mapping, and the body after it."""
+    opener = _OPENER.match(text)
+    if not opener:
+        raise JekyllError("no front matter: a Jekyll post starts with a '---' line")
+    closer = _CLOSER.search(text, opener.end())
+    if not closer:
+        raise JekyllError("front matter opened with '---' on line 1 is never closed by '---' or '...'")
+    block = text[opener.end() : closer.start()]
+    try:
+        meta = yaml.load(block, Loader=_FrontMatterLoader)  # a SafeLoader subclass: safe
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
+        raise JekyllError(f"invalid YAML in front matter{where}: {problem}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise JekyllError(f"front matter must be a mapping of keys to values, not a {type(meta).__name__}")
+    return meta, text[closer.end() :]
+
+
+def parse_date(value: str) -> datetime.datetime:
+    """An aware datetime from a Jekyll date string; naive times are in ``settings.TIME_ZONE``.
+
+    Raises ``ValueError`` with "impossible" in the message for a well-formed but impossible date, and
+    with "not understood" for anything else.
+    """
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"date {value!r} not understood")
+    parts = match.groupdict()
+    fraction = (parts["f"] or "0")[:6].ljust(6, "0")
+    try:
+        moment = datetime.datetime(
+            int(parts["y"]),
+            int(parts["m"]),
+            int(parts["d"]),
+            int(parts["H"] or 0),
+            int(parts["M"] or 0),
+            int(parts["S"] or 0),
+            int(fraction),
+            tzinfo=_zone(parts["tz"]),
+        )
+        return moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError) as error:
+        raise ValueError(f"impossible date {value!r}: {error}") from None
+
+
+def clean_tags(values, warnings: list[str]) -> list[str]:
+    """Trimmed tag names, first spelling kept among case-insensitive duplicates, unsluggable ones dropped."""
+    seen: set[str] = set()
+    tags = []
+    for value in values:
+        name = " ".join(value.split())[:TAG_MAX_LENGTH].strip()
+        if not name or name.casefold() in seen:
+            continue
+        if not make_slug(name):
+            warnings.append(f"tag {name!r} dropped: it gives no usable URL")
+            continue
+        seen.add(name.casefold())
+        tags.append(name)
+    return tags
+
+
+def convert_liquid(body: str, *, name: str, is_html: bool = False, warnings: list[str] | None = None) -> str:
+    """Convert the Liquid that has a static meaning; leave the rest as text and add a warning naming the file.
+
+    ``{% raw %}`` content is kept literally; ``{% highlight %}`` becomes fenced code (``<pre><code>`` in HTML
+    posts); ``{{ site.baseurl }}``/``{{ site.url }}`` become "" so links stay site-relative;
+    ``{% post_url %}`` and ``{% link _posts/... %}`` become the imported post's URL; ``{% comment %}``
+    blocks go; kramdown's ``* TOC`` + ``{:toc}`` becomes ``[TOC]``.
+    """
+    raw_parts: list[str] = []
+
+    def hold(match):
+        raw_parts.append(match.group(1))
+        return _PLACEHOLDER.format(len(raw_parts) - 1)
+
+    body = _RAW.sub(hold, body)
+    body = _COMMENT.sub("", body)
+    body = _HIGHLIGHT.sub(lambda m: _code_block(m.group(1), m.group(2), is_html), body)
+    body = _SITE_URL.sub("", body)
+    body = _URL_FILTER.sub(lambda m: m.group(2), body)
+    body = _POST_URL.sub(lambda m: _post_link(m.group(1)) or m.group(0), body)
+    body = _LINK.sub(lambda m: _post_link(m.group(1), needs_posts_dir=True) or m.group(0), body)
+    if not is_html:
+        body = _KRAMDOWN_TOC.sub("[TOC]", body)
+    left = list(dict.fromkeys(" ".join(m.group(0).split())[:60] for m in _ANY_LIQUID.finditer(body)))
+    if left and warnings is not None:
+        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        warnings.append(f"{name}: Liquid left as text: {shown}")
+    return _PLACEHOLDER_RE.sub(lambda m: raw_parts[int(m.group(1))], body)
+
+
+def post_path_for_name(name: str) -> str | None:
+    """The URL of the post imported from a Jekyll file name (``2010-07-21-slug`` with or without folders)."""
+    stem = posixpath.basename(name.strip("/"))
+    stem, ext = posixpath.splitext(stem)
+    if ext and ext.lower() not in HTML_EXTENSIONS | MARKDOWN_EXTENSIONS:
+        stem += ext  # a dot inside the name, not an extension
+    dated = _DATED_NAME.fullmatch(stem)
+    slug = _clean_slug(dated.group(4) or "") if dated else ""
+    return reverse("blog:post-detail", kwargs={"slug": slug}) if slug else None
+
+
+# -- fields ---------------------------------------------------------------------------------------------------
+
+
+def _title(value, stem: str, dated, warnings: list[str]) -> str:
+    title = _plain(value)
+    if not title:
+        words = (dated.group(4) or "") if dated else stem
+        title = " ".join(word[:1].upper() + word[1:] for word in re.split(r"[-_\s]+", words) if word)
+        warnings.append(f"no title in front matter; using {title!r} from the file name")
+    if not title:
+        raise JekyllError("no title in front matter and none can be made from the file name")
+    if len(title) > TITLE_MAX_LENGTH:
+        title = title[: TITLE_MAX_LENGTH - 1].rsplit(" ", 1)[0].rstrip() + "…"
+        warnings.append(f"title cut to {TITLE_MAX_LENGTH} characters")
+    return title
+
+
+def _published_at(value, dated, in_drafts: bool, fallback_date, warnings: list[str]) -> datetime.datetime:
+    name_date = name_error = None
+    if dated:
+        try:
+            name_date = parse_date("-".join(dated.group(1, 2, 3)))
+        except ValueError as error:
+            name_error = f"file name has an {error}"
+    if value not in (None, ""):
+        try:
+            return _date_from_value(value)
+        except ValueError as error:
+            if "impossible" in str(error):
+                raise JekyllError(f"front matter has an {error}") from None
+            if name_date is None:
+                raise JekyllError(f"front matter {error}, and the file name gives no date") from None
+            warnings.append(f"front matter {error}; used the file-name date instead")
+            return name_date
+    if name_date is not None:
+        return name_date
+    if name_error:
+        raise JekyllError(name_error)
+    if in_drafts and fallback_date is not None:
+        warnings.append("undated draft: dated by the file's modification time, as Jekyll does")
+        return fallback_date
+    raise JekyllError("no date: neither a 'date:' in the front matter nor a YYYY-MM-DD- file name")
+
+
+def _date_from_value(value) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        value = value.isoformat(" ")
+    elif isinstance(value, datetime.date):
+        value = value.isoformat()
+    if not isinstance(value, str):
+        raise ValueError(f"date {value!r} not understood")
+    return parse_date(value)
+
+
+def _zone(tz: str | None) -> datetime.tzinfo:
+    if tz is None:
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    if tz in {"Z", "UTC", "GMT"}:
+        return datetime.UTC
+    digits = tz[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    offset = datetime.timedelta(hours=hours, minutes=minutes)
+    return datetime.timezone(-offset if tz[0] == "-" else offset)
+
+
+def _clean_slug(text: str) -> str:
+    """A slug kept as written when it already is one (Jekyll URLs keep case), else made with make_slug."""
+    text = text.strip()
+    if _VALID_SLUG.fullmatch(text) and len(text) <= SLUG_MAX_LENGTH and text.strip("-_") == text:
+        return text
+    return make_slug(text)
+
+
+def _slug(fm_slug: str, name_slug: str, title: str, stem: str, warnings: list[str]) -> str:
+    if fm_slug and not _clean_slug(fm_slug):
+        warnings.append(f"slug {fm_slug!r} gives no usable URL; ignored")
+    for candidate in (fm_slug, name_slug):
+        if slug := _clean_slug(candidate):
+            return slug
+    if slug := make_slug(title) or _clean_slug(stem):
+        return slug
+    return "post-" + hashlib.sha1(stem.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def _tag_values(meta: dict, singular: str, plural: str) -> list[str]:
+    """Jekyll's rule: the singular key as one value, else the plural as a list or space-separated string."""
+    value = meta.get(singular)
+    if value is None:
+        value = meta.get(plural)
+        if isinstance(value, str):
+            return value.split()
+    items = value if isinstance(value, list) else [value]
+    flat = []
+    for item in items:
+        flat.extend(item if isinstance(item, list) else [item])
+    return [text for item in flat if (text := _scalar_text(item))]
+
+
+def _scalar_text(value) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _plain(value) -> str:
+    """A front-matter string as plain text: HTML tags and entities (seen in titles and excerpts) resolved."""
+    text = " ".join(_scalar_text(value).split())
+    if _LOOKS_LIKE_HTML.search(text):
+        text = " ".join(markdown.html_to_text(markdown.sanitise(text)).split())
+    return text
+
+
+def _is_false(value) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() in {"false", "no", "off"})
+
+
+def _excerpt_before(fragment: str, is_html: bool) -> str:
+    text = " ".join(markdown.html_to_text(markdown.render(fragment, is_html=is_html)).split())
+    if len(text) > 400:
+        text = text[:400].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _legacy_url(permalink, published_at, categories, jekyll_slug, is_draft, name, warnings) -> str:
+    """The path the post had on the Jekyll site: its permalink, else Jekyll's default for a published post."""
+    local = published_at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    if permalink := _scalar_text(permalink):
+        for token, replacement in (
+            (":categories", "/".join(c.lower() for c in categories)),
+            (":year", f"{local:%Y}"),
+            (":month", f"{local:%m}"),
+            (":day", f"{local:%d}"),
+            (":title", jekyll_slug),
+            (":slug", jekyll_slug),
+            (":output_ext", ".html"),
+        ):
+            permalink = permalink.replace(token, replacement)
+        path = posixpath.normpath("/" + unquote(permalink).strip())
+        path = "/" + path.lstrip("/")
+        url = path + "/" if permalink.endswith("/") and path != "/" else path
+    elif is_draft:
+        return ""
+    else:
+        prefix = "".join(f"/{c.lower()}" for c in categories)
+        url = f"{prefix}/{local:%Y/%m/%d}/{jekyll_slug}.html"
+    if len(url) > LEGACY_URL_MAX_LENGTH:
+        warnings.append(f"{name}: old URL longer than {LEGACY_URL_MAX_LENGTH} characters; not kept")
+        return ""
+    return url
+
+
+def _code_block(language: str, code: str, is_html: bool) -> str:
+    code = code.strip("\n")
+    if is_html:
+        return f'<pre><code class="language-{html.escape(language)}">{html.escape(code)}</code></pre>'
+    runs = [len(run) for run in re.findall(r"`{3,}", code)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return f"\n{fence}{language}\n{code}\n{fence}\n"
+
+
+def _post_link(target: str, *, needs_posts_dir: bool = False) -> str | None:
+    if needs_posts_dir and "_posts/" not in target:
+        return None
+    return post_path_for_name(target)

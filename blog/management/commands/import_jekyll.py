@@ -1,0 +1,46 @@
+"""``manage.py import_jekyll PATH [PATH ...] [--dry-run]``: print what :func:`blog.importer.import_paths` did."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from blog.importer import FAILED, FileOutcome, import_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Jekyll posts. PATH may be a file (any extension), a Jekyll site or its _posts/_drafts folder, "
+        "or a folder of .md/.markdown/.html files. Posts are matched by slug: new ones are created, changed "
+        "ones updated in place, nothing is deleted. Exits non-zero when any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders to import.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Read and check everything, then roll back: nothing is written."
+        )
+
+    def handle(self, *args, paths, dry_run, verbosity, **options):
+        on_terminal = self.stdout.isatty()
+
+        def progress(done: int, total: int, outcome: FileOutcome) -> None:
+            counter = f"[{done}/{total}] " if on_terminal else ""
+            if verbosity >= 1:
+                self._write_outcome(outcome, counter)
+            elif outcome.outcome == FAILED:
+                self.stderr.write(outcome.line())
+            elif on_terminal:
+                self.stdout.write(f"\r{done} of {total} files", ending="")
+                self.stdout.flush()
+
+        report = import_paths(paths, dry_run=dry_run, progress=progress)
+        if verbosity < 1 and on_terminal and report.outcomes:
+            self.stdout.write("")
+        style = self.style.ERROR if report.failed else self.style.SUCCESS
+        self.stdout.write(style(report.summary()))
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} file(s) could not be imported; see the lines above.")
+
+    def _write_outcome(self, outcome: FileOutcome, counter: str) -> None:
+        line = counter + outcome.line()
+        self.stdout.write(self.style.ERROR(line) if outcome.outcome == FAILED else line)
+        for warning in outcome.warnings:
+            self.stdout.write(self.style.WARNING(f"    warning: {warning}"))
