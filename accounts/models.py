@@ -1,5 +1,7 @@
 """Members: the custom user model (email is the login) and the pieces they save."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -54,14 +56,20 @@ class FavouriteQuerySet(models.QuerySet):
         """The member's saved pieces, newest saved first."""
         return self.filter(user=user).order_by("-saved_at", "-id")
 
+    def for_list(self):
+        """What a list of saved pieces needs: the post's title and status, not its body."""
+        return self.select_related("post").defer("post__body", "post__body_html", "post__body_text")
+
 
 class Favourite(models.Model):
     """A piece a member saved, with an optional private note.
 
     ``post`` is nullable and ``post_title`` a snapshot, so that a member's note
-    survives staff deleting the post.
+    survives staff deleting the post. ``key`` names the row in URLs once its post
+    is gone (a random UUID: nothing to count up or guess).
     """
 
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites")
     post = models.ForeignKey("blog.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="favourites")
     post_title = models.CharField(max_length=500)
@@ -81,4 +89,16 @@ class Favourite(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} saved {self.post_title}"
+        return f"{self.user} saved {self.title}"
+
+    @property
+    def title(self) -> str:
+        """The post's current title, or the one it had when it was deleted."""
+        return self.post.title if self.post_id else self.post_title
+
+    @property
+    def status(self) -> str:
+        """``published``, ``unpublished`` (a draft or scheduled again) or ``deleted``."""
+        if self.post_id is None:
+            return "deleted"
+        return "published" if self.post.is_public else "unpublished"

@@ -1,12 +1,20 @@
-"""Writes on a member's saved pieces: keyword-only, idempotent, safe under concurrency."""
+"""Writes on a member's saved pieces and account: keyword-only, idempotent, safe under concurrency.
+
+Every function takes the member explicitly and only ever touches that member's rows, so a view
+cannot reach another member's data by passing the wrong object: ownership is part of each query.
+"""
 
 from django.db import IntegrityError, transaction
 
 from accounts.models import Favourite
 
+NOTE_MAX_LENGTH = 2000
+# Past this many posts in one list, asking "which of these" costs more than reading the member's few saved ids.
+_IN_LIST_LIMIT = 500
+
 
 def favourite_add(*, user, post) -> Favourite:
-    """Save ``post`` for ``user``; saving twice leaves one row."""
+    """Save ``post`` for ``user``; saving twice leaves one row (and its note) as it was."""
     try:
         with transaction.atomic():
             favourite, _ = Favourite.objects.get_or_create(user=user, post=post, defaults={"post_title": post.title})
@@ -21,8 +29,51 @@ def favourite_remove(*, user, post) -> None:
     Favourite.objects.filter(user=user, post=post).delete()
 
 
+def favourite_forget(*, user, key) -> bool:
+    """Remove the member's row named ``key`` (also for deleted posts); False when there was none."""
+    deleted, _ = Favourite.objects.filter(user=user, key=key).delete()
+    return bool(deleted)
+
+
+def note_set(*, favourite: Favourite, note: str) -> Favourite:
+    """Replace the private note on the member's ``favourite``; an empty ``note`` clears it.
+
+    Line endings are normalised first, so the 2,000-character limit counts what a person typed.
+    """
+    note = note.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValueError(f"A note holds at most {NOTE_MAX_LENGTH} characters.")
+    favourite.note = note
+    fields = ["note"]
+    if favourite.post_id:
+        # Keep the snapshot fresh while the post exists, so it is current if the post is ever deleted.
+        favourite.post_title = favourite.post.title
+        fields.append("post_title")
+    favourite.save(update_fields=fields)
+    return favourite
+
+
+def snapshot_titles(*, post) -> int:
+    """Copy ``post``'s title onto every row that saved it (called just before the post is deleted)."""
+    return Favourite.objects.filter(post=post).exclude(post_title=post.title).update(post_title=post.title)
+
+
 def saved_post_ids(*, user, post_ids) -> set[int]:
     """Which of ``post_ids`` the member has saved: one query whatever the list's length."""
     if not user.is_authenticated or not post_ids:
         return set()
-    return set(Favourite.objects.filter(user=user, post_id__in=post_ids).values_list("post_id", flat=True))
+    rows = Favourite.objects.filter(user=user, post__isnull=False)
+    wanted = set(post_ids)
+    if len(wanted) <= _IN_LIST_LIMIT:
+        rows = rows.filter(post_id__in=wanted)
+    return wanted.intersection(rows.values_list("post_id", flat=True))
+
+
+def account_delete(*, user) -> dict[str, int]:
+    """Delete the member's account with their saved pieces, notes and email addresses; posts stay.
+
+    Returns how many rows of each kind went, for the log and the tests.
+    """
+    with transaction.atomic():
+        _, counts = user.delete()
+    return counts

@@ -1,6 +1,7 @@
-"""Member URLs: the account page under /accounts/, and saving pieces beside the posts.
+"""Member URLs: the account page under /accounts/, saving beside the posts, the saved list under /saved/.
 
-allauth's own pages (login, sign-up, password) are included under /accounts/ in ``config.urls``.
+allauth's own pages (login, sign-up, password, email) are included under /accounts/ in ``config.urls``;
+these patterns come first and use paths allauth does not.
 """
 
 from django.urls import path
@@ -11,7 +12,12 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/", views.account, name="account"),
+    path("accounts/export/", views.export, name="export"),
+    path("accounts/delete/", views.delete, name="delete"),
     path("posts/<str:slug>/save/", views.save, name="save"),
     path("posts/<str:slug>/unsave/", views.unsave, name="unsave"),
     path("saved/", views.saved, name="saved"),
+    path("saved/<str:slug>/note/", views.note, name="note"),
+    path("saved/item/<uuid:key>/note/", views.note_by_key, name="note-by-key"),
+    path("saved/item/<uuid:key>/remove/", views.remove, name="remove"),
 ]

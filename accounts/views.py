@@ -1,17 +1,34 @@
-"""Member views: save and unsave a piece, the saved list, the account page."""
+"""Member views: save and unsave a piece, the saved list and its notes, the account page, export, deletion.
 
+Every write is a POST behind CSRF; every lookup of a member's row includes ``user=request.user``,
+so another member's row is simply not found (404). URLs name posts by slug, or a row by its
+random key once its post is gone: never by a number that could be counted up.
+"""
+
+import re
+from urllib.parse import urlencode
+
+from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from taggit.models import Tag
 
-from accounts import services
+from accounts import exports, pending, services
+from accounts.forms import DeleteAccountForm, NoteForm
 from accounts.models import Favourite
 from blog.models import Post
+from blog.pagination import page_number, paginate
 
-PENDING_SAVE_KEY = "pending_save"
+SAVED_PER_PAGE = 20
+_TAG_SLUG = re.compile(r"[-\w]{1,255}")
 
 
 def _wants_json(request) -> bool:
@@ -19,50 +36,203 @@ def _wants_json(request) -> bool:
 
 
 def _next_url(request, fallback: str) -> str:
+    """The ``next`` the form carried, if it points into this site; else ``fallback``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
 
 
-def _set_saved(request, slug, saved: bool):
-    post = get_object_or_404(Post.objects.published(), slug=slug)
+def _login_url(next_url: str) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+
+
+def _set_saved(request, slug: str, saved: bool):
+    post = get_object_or_404(Post.objects.published().only("pk", "title", "slug"), slug=slug)
     if saved:
         services.favourite_add(user=request.user, post=post)
     else:
         services.favourite_remove(user=request.user, post=post)
     if _wants_json(request):
-        return JsonResponse({"saved": saved})
+        return JsonResponse({"saved": saved, "slug": post.slug})
+    if saved:
+        messages.success(request, f"Saved “{post.title}”.")
+    else:
+        messages.success(request, f"Removed “{post.title}” from your saved pieces.")
     return HttpResponseRedirect(_next_url(request, post.get_absolute_url()))
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def save(request, slug):
-    """POST saves. GET changes nothing: it sends a reader who is not logged in to log in first."""
+    """POST saves the piece (idempotent). GET saves nothing: it sends a reader who is not logged in to log in.
+
+    The reader's wish is kept in their session and granted by ``accounts.adapter`` once they
+    have logged in or signed up, which brings them back to the piece.
+    """
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return HttpResponseRedirect(f"{reverse('account_login')}?next={reverse('blog:post-detail', args=[slug])}")
+            post = get_object_or_404(Post.objects.published().only("slug"), slug=slug)
+            if _wants_json(request):
+                return JsonResponse({"error": "Please log in to save pieces."}, status=401)
+            return HttpResponseRedirect(_login_url(post.get_absolute_url()))
         return _set_saved(request, slug, True)
-    post = get_object_or_404(Post.objects.published(), slug=slug)
+    post = get_object_or_404(Post.objects.published().only("pk", "title", "slug"), slug=slug)
     if request.user.is_authenticated:
         return HttpResponseRedirect(post.get_absolute_url())
-    # Remember the wish; the account adapter saves it once they have logged in or signed up.
-    request.session[PENDING_SAVE_KEY] = post.slug
-    return HttpResponseRedirect(f"{reverse('account_login')}?next={post.get_absolute_url()}")
+    pending.remember(request, post)
+    return HttpResponseRedirect(_login_url(post.get_absolute_url()))
 
 
+@never_cache
 @require_POST
 @login_required
 def unsave(request, slug):
+    """Remove the piece from the member's saved pieces (idempotent)."""
     return _set_saved(request, slug, False)
 
 
+def _saved_tag(request):
+    """The ``?tag=`` filter: absent, or the slug of an existing tag (anything else is a 404)."""
+    raw = request.GET.get("tag", "")
+    if not raw:
+        return None
+    if not _TAG_SLUG.fullmatch(raw):
+        raise Http404("No such tag.")
+    return get_object_or_404(Tag, slug=raw)
+
+
+@never_cache
+@require_safe
 @login_required
 def saved(request):
-    favourites = Favourite.objects.for_user(request.user).select_related("post")
-    return render(request, "accounts/saved.html", {"favourites": favourites})
+    """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
+    tag = _saved_tag(request)
+    favourites = Favourite.objects.for_user(request.user).for_list()
+    if tag is not None:
+        favourites = favourites.filter(post__tags=tag)
+    try:
+        page = paginate(request, favourites, SAVED_PER_PAGE)
+    except Http404:
+        # A valid page number past the end (the member just removed the last piece on it):
+        # go to page 1 rather than show a dead end.
+        if page_number(request) > 1:
+            return HttpResponseRedirect(_saved_url(tag))
+        raise
+    rows = list(page.object_list)
+    tags = (
+        Tag.objects.filter(blog_taggedpost_items__content_object__favourites__user=request.user)
+        .distinct()
+        .order_by("name")
+    )
+    context = {
+        "page": page,
+        "favourites": rows,
+        # For the Save/Saved toggle on each row whose post is public (no extra query).
+        "saved_ids": {favourite.post_id for favourite in rows if favourite.post_id},
+        "tags": tags,
+        "tag": tag,
+        "extra_query": urlencode({"tag": tag.slug}) if tag else "",
+        "note_max_length": services.NOTE_MAX_LENGTH,
+    }
+    return render(request, "accounts/saved.html", context)
 
 
+def _saved_url(tag=None) -> str:
+    url = reverse("accounts:saved")
+    return f"{url}?{urlencode({'tag': tag.slug})}" if tag else url
+
+
+def _save_note(request, favourite: Favourite):
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            messages_ = [error["message"] for error in form.errors.get_json_data().get("note", [])]
+            return JsonResponse({"errors": {"note": messages_}}, status=400)
+        context = {"favourite": favourite, "form": form, "next": _next_url(request, _saved_url())}
+        return render(request, "accounts/note_form.html", context, status=400)
+    note = form.cleaned_data["note"]
+    services.note_set(favourite=favourite, note=note)
+    if _wants_json(request):
+        return JsonResponse({"note": favourite.note, "saved": True})
+    messages.success(request, f"Note saved for “{favourite.title}”." if note else "Note cleared.")
+    return HttpResponseRedirect(_next_url(request, f"{_saved_url()}#saved-{favourite.key}"))
+
+
+@never_cache
+@require_POST
+@login_required
+def note(request, slug):
+    """Add, edit or clear the member's note on a piece they saved (published or not)."""
+    favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, post__slug=slug)
+    return _save_note(request, favourite)
+
+
+@never_cache
+@require_POST
+@login_required
+def note_by_key(request, key):
+    """The same, for a row whose post staff have deleted (it has no slug any more)."""
+    favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, key=key)
+    return _save_note(request, favourite)
+
+
+@never_cache
+@require_POST
+@login_required
+def remove(request, key):
+    """Remove one of the member's rows by its key: the way out for unpublished and deleted pieces."""
+    favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, key=key)
+    title = favourite.title
+    services.favourite_forget(user=request.user, key=key)
+    if _wants_json(request):
+        return JsonResponse({"removed": True})
+    messages.success(request, f"Removed “{title}” from your saved pieces.")
+    return HttpResponseRedirect(_next_url(request, _saved_url()))
+
+
+@never_cache
+@require_safe
 @login_required
 def account(request):
-    return render(request, "accounts/account.html", {})
+    """The member's account: email addresses, password, their data, and the way out."""
+    context = {
+        "email_addresses": EmailAddress.objects.filter(user=request.user).order_by("-primary", "email"),
+        "saved_count": Favourite.objects.filter(user=request.user).count(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@never_cache
+@require_safe
+@login_required
+def export(request):
+    """Download my data: the account and every saved piece with its note, as a JSON file."""
+    return exports.download(request.user)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def delete(request):
+    """Delete the account (after the password), its saved pieces and notes; posts stay."""
+    form = DeleteAccountForm(user=request.user)
+    limited = False
+    if request.method == "POST":
+        # Guessing a password here is as rate-limited as allauth's own re-authentication.
+        limited = not ratelimit.consume(request, action="reauthenticate", user=request.user)
+        if not limited:
+            form = DeleteAccountForm(request.POST, user=request.user)
+            if form.is_valid():
+                user = request.user
+                logout(request)
+                services.account_delete(user=user)
+                messages.success(request, "Your account, saved pieces and notes have been deleted. Take care.")
+                return HttpResponseRedirect(reverse("blog:home"))
+    context = {
+        "form": form,
+        "limited": limited,
+        "saved_count": Favourite.objects.filter(user=request.user).count(),
+    }
+    status = 429 if limited else 400 if form.errors else 200
+    return render(request, "accounts/delete.html", context, status=status)

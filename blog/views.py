@@ -121,12 +121,13 @@ def tag_detail(request, slug):
 @public_page
 def archive(request):
     """Every public post, grouped by year and month (titles and dates only)."""
-    posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
+    posts = list(Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk"))
     years = [
         (year, [(month, list(items)) for month, items in groupby(year_posts, key=lambda p: p.published_at.month)])
         for year, year_posts in groupby(posts, key=lambda p: p.published_at.year)
     ]
-    return render(request, "blog/archive.html", {"years": years})
+    saved_ids = saved_post_ids(user=request.user, post_ids=[post.pk for post in posts])
+    return render(request, "blog/archive.html", {"years": years, "saved_ids": saved_ids})
 
 
 @require_safe
