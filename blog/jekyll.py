@@ -150,8 +150,6 @@ def parse(data: bytes, *, name: str, in_drafts: bool = False, fallback_date=None
 
 def decode(data: bytes) -> str:
     """UTF-8 text with the BOM dropped and line endings made ``\\n``; anything else is a JekyllError."""
-    if not data.strip():
-        raise JekyllError("empty file")
     if len(data) > MAX_FILE_BYTES:
         raise JekyllError(f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
     try:
@@ -162,6 +160,8 @@ def decode(data: bytes) -> str:
             f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} (line {line}); "
             "save the file as UTF-8 and import it again"
         ) from None
+    if not text.strip():
+        raise JekyllError("empty file")
     if "\x00" in text:
         raise JekyllError(f"contains a NUL character at offset {data.index(b'\x00')} (a binary file?)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
