@@ -38,6 +38,7 @@ PAGE_TYPES = [
     PageType("account", "/accounts/", member=True),
     PageType("password-change", "/accounts/password/change/", member=True),
     PageType("email", "/accounts/email/", member=True),
+    PageType("delete-account", "/accounts/delete/", member=True),
 ]
 
 
