@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -57,7 +58,9 @@ class LatestPostsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.excerpt
+        # Atom's <summary> is declared type="html"; the excerpt is plain text, so escape it or a
+        # feed reader would run whatever markup an excerpt happened to contain.
+        return escape(item.excerpt)
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())
