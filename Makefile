@@ -58,8 +58,16 @@ check: dev-deps
 	DJANGO_DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
+# The suite on SQLite; then, when TEST_POSTGRES_URL is set (.ci/run sets it), again on PostgreSQL.
+# Exit 5 ("no tests collected", e.g. a -k that matches nothing) is not a failure.
+PYTEST_ARGS ?= -n 2
 pytest: dev-deps
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory pytest-pg; fi
+
+pytest-pg: dev-deps
+	@test -n "$$TEST_POSTGRES_URL" || { echo "Set TEST_POSTGRES_URL=postgres://user:pass@host:port/db" >&2; exit 2; }
+	DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest $(PYTEST_ARGS) -m "not e2e" || [ $$? -eq 5 ]
 
 test: lint check pytest
 

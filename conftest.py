@@ -1,12 +1,18 @@
 """Test-wide set-up: a test secret, fast hashing, in-memory mail and a private cache per run."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
 
-# Each test run (and each xdist worker) gets a cache folder of its own.
-os.environ.setdefault("DJANGO_CACHE_DIR", tempfile.mkdtemp(prefix="site-test-cache-"))
+# Each test process (each xdist worker imports this module itself) gets a cache folder of its own.
+# Set in the fixture below: pytest-django has read the settings before this module runs, so an
+# environment variable set here would come too late, and one inherited by workers would be shared.
+TEST_CACHE_DIR = tempfile.mkdtemp(prefix="site-test-cache-")
+atexit.register(shutil.rmtree, TEST_CACHE_DIR, ignore_errors=True)
+os.environ.setdefault("DJANGO_CACHE_DIR", TEST_CACHE_DIR)
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +26,8 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": TEST_CACHE_DIR}}
     cache.clear()
     yield
     cache.clear()
