@@ -1,0 +1,176 @@
+"""Staff's admin for members, saved pieces and the posts' "saves" column; notes stay private."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Favourite
+from accounts.tests.factories import FavouriteFactory
+from blog.admin import PostAdmin
+from blog.tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+SECRET = "my private words about grief"
+
+
+@pytest.fixture
+def staff_client():
+    staff = User.objects.create_superuser(email="editor@example.org", password="x")
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def favourites(member, other_member):
+    kettle = PostFactory(title="Letting the kettle boil")
+    dusk = PostFactory(title="Small kindnesses at dusk")
+    return [
+        FavouriteFactory(user=member, post=kettle, note=SECRET),
+        FavouriteFactory(user=other_member, post=dusk, note=""),
+    ]
+
+
+def test_favourite_changelist_shows_that_a_note_exists_never_its_text(staff_client, favourites):
+    response = staff_client.get("/admin/accounts/favourite/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Letting the kettle boil" in html
+    assert "ann@example.org" in html
+    assert SECRET not in html
+    assert 'alt="True"' in html and 'alt="False"' in html  # the "has a note" column
+
+
+def test_favourite_detail_never_shows_the_note(staff_client, favourites):
+    response = staff_client.get(f"/admin/accounts/favourite/{favourites[0].pk}/change/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert SECRET not in html
+    assert "ann@example.org" in html
+
+
+def test_favourites_are_read_only_for_staff(staff_client, favourites):
+    favourite = favourites[0]
+    response = staff_client.post(f"/admin/accounts/favourite/{favourite.pk}/change/", {"note": "changed by staff"})
+    assert response.status_code == 403
+    favourite.refresh_from_db()
+    assert favourite.note == SECRET
+    assert staff_client.get("/admin/accounts/favourite/add/").status_code == 403
+
+
+def test_favourite_search_by_member_email_and_post_title(staff_client, favourites):
+    html = staff_client.get("/admin/accounts/favourite/", {"q": "bea@example"}).content.decode()
+    assert "Small kindnesses at dusk" in html
+    assert "Letting the kettle boil" not in html
+    html = staff_client.get("/admin/accounts/favourite/", {"q": "kettle"}).content.decode()
+    assert "Letting the kettle boil" in html
+    assert "Small kindnesses at dusk" not in html
+
+
+def test_favourite_search_never_matches_note_text(staff_client, favourites):
+    html = staff_client.get("/admin/accounts/favourite/", {"q": "grief"}).content.decode()
+    assert "Letting the kettle boil" not in html
+
+
+def test_favourite_filter_by_saved_date(staff_client, favourites):
+    old = favourites[1]
+    Favourite.objects.filter(pk=old.pk).update(saved_at=timezone.now() - datetime.timedelta(days=400))
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    html = staff_client.get("/admin/accounts/favourite/", {"saved_at__gte": midnight.isoformat()}).content.decode()
+    assert "Letting the kettle boil" in html
+    assert "Small kindnesses at dusk" not in html
+
+
+def test_favourite_changelist_query_count_does_not_grow(staff_client):
+    """Members and posts come with the rows (list_select_related): no query per row."""
+
+    def count_for(rows):
+        Favourite.objects.all().delete()
+        for _ in range(rows):
+            FavouriteFactory()
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/admin/accounts/favourite/").status_code == 200
+        return len(captured)
+
+    assert count_for(3) == count_for(30)
+
+
+def test_user_admin_lists_searches_and_orders_by_email(staff_client, member, other_member):
+    html = staff_client.get("/admin/accounts/user/", {"q": "bea@"}).content.decode()
+    assert "bea@example.org" in html
+    assert "ann@example.org" not in html
+    html = staff_client.get("/admin/accounts/user/").content.decode()
+    assert html.index("ann@example.org") < html.index("bea@example.org")
+
+
+def test_user_admin_adds_a_member_by_email(staff_client):
+    response = staff_client.get("/admin/accounts/user/add/")
+    assert response.status_code == 200
+    assert 'name="username"' not in response.content.decode()
+    data = {
+        "email": "New.Member@Example.org",
+        "usable_password": "true",
+        "password1": "a calm and long passphrase",
+        "password2": "a calm and long passphrase",
+    }
+    response = staff_client.post("/admin/accounts/user/add/", data)
+    assert response.status_code == 302
+    user = User.objects.get(email="new.member@example.org")
+    assert user.check_password("a calm and long passphrase")
+    assert not user.is_staff
+
+
+def test_user_admin_refuses_a_duplicate_email(staff_client, member):
+    data = {
+        "email": "ANN@example.org",
+        "usable_password": "true",
+        "password1": "long enough 123",
+        "password2": "long enough 123",
+    }
+    response = staff_client.post("/admin/accounts/user/add/", data)
+    assert response.status_code == 200
+    assert User.objects.filter(email__iexact="ann@example.org").count() == 1
+
+
+def test_user_admin_change_page(staff_client, member):
+    response = staff_client.get(f"/admin/accounts/user/{member.pk}/change/")
+    assert response.status_code == 200
+    assert "ann@example.org" in response.content.decode()
+
+
+def test_post_admin_saves_column_costs_a_fixed_number_of_queries(staff_client):
+    """The "saves" column is annotated in the changelist query: 3 posts or 30 cost the same."""
+
+    def count_for(rows):
+        for _ in range(rows):
+            post = PostFactory(tags=["Rest"])
+            for _ in range(2):
+                FavouriteFactory(post=post)
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/admin/blog/post/").status_code == 200
+        return len(captured)
+
+    small = count_for(3)
+    assert count_for(27) == small  # 30 posts now
+
+
+def test_post_admin_can_order_by_saves(staff_client):
+    quiet = PostFactory(title="Quiet piece")
+    loved = PostFactory(title="Loved piece")
+    middling = PostFactory(title="Middling piece")
+    for _ in range(3):
+        FavouriteFactory(post=loved)
+    FavouriteFactory(post=middling)
+    column = PostAdmin.list_display.index("saves") + 1
+    html = staff_client.get("/admin/blog/post/", {"o": f"-{column}"}).content.decode()
+    assert html.index("Loved piece") < html.index("Middling piece") < html.index("Quiet piece")
+    html = staff_client.get("/admin/blog/post/", {"o": str(column)}).content.decode()
+    assert html.index("Quiet piece") < html.index("Middling piece") < html.index("Loved piece")
+    assert quiet.title in html

@@ -1,0 +1,104 @@
+"""The Save button on every list of posts and on the post page, for members and for everyone else."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.services import favourite_add
+from accounts.tests.factories import MemberFactory
+from blog.tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "home": lambda post: reverse("blog:home"),
+    "tag": lambda post: reverse("blog:tag-detail", args=["rest"]),
+    "archive": lambda post: reverse("blog:archive"),
+    "search": lambda post: reverse("blog:search") + "?q=kettle",
+    "post": lambda post: post.get_absolute_url(),
+}
+
+
+def save_forms(html: str) -> list[str]:
+    return re.findall(r'<form class="save-form".*?</form>', html, flags=re.S)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_member_sees_which_pieces_are_saved(member_client, member, post, page):
+    other = PostFactory(title="A kettle for later", tags=["Rest"])
+    favourite_add(user=member, post=post)
+    html = member_client.get(PAGES[page](post)).content.decode()
+    forms = save_forms(html)
+    saved_form = next(form for form in forms if f"/posts/{post.slug}/" in form)
+    assert 'aria-pressed="true"' in saved_form
+    assert f'action="/posts/{post.slug}/unsave/"' in saved_form
+    assert ">Saved<" in saved_form
+    assert 'name="csrfmiddlewaretoken"' in saved_form
+    if page != "post":
+        unsaved_form = next(form for form in forms if f"/posts/{other.slug}/" in form)
+        assert 'aria-pressed="false"' in unsaved_form
+        assert f'action="/posts/{other.slug}/save/"' in unsaved_form
+    assert "js/save.js" in html
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_reader_gets_a_link_no_form_no_cookie(post, page):
+    client = Client()
+    response = client.get(PAGES[page](post))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/posts/{post.slug}/save/"' in html
+    assert "save-form" not in html
+    assert "csrfmiddlewaretoken" not in html
+    assert "js/save.js" not in html
+    assert not response.cookies
+
+
+def test_the_save_link_is_not_followed_by_crawlers(client, post):
+    html = client.get(post.get_absolute_url()).content.decode()
+    link = re.search(r'<a class="save-button save-login"[^>]*>', html)[0]
+    assert 'rel="nofollow"' in link
+
+
+def test_save_button_names_the_piece_for_screen_readers(member_client, post):
+    html = member_client.get(post.get_absolute_url()).content.decode()
+    form = save_forms(html)[0]
+    assert "“Letting the kettle boil”" in form
+    assert 'data-title="Letting the kettle boil"' in form
+
+
+@pytest.mark.parametrize("saved", [5, 50])
+def test_home_page_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved):
+    """A member's home page costs the same queries with 5 or 50 saved pieces.
+
+    Guards the "one query for which cards are saved" promise: session, user, the page of posts,
+    their tags, and one query for the saved ids (the post count comes from the cache once warm).
+    """
+    member = MemberFactory()
+    posts = [PostFactory(tags=["Rest"], days_ago=n + 1) for n in range(50)]
+    for post in posts[:saved]:
+        favourite_add(user=member, post=post)
+    client = Client()
+    client.force_login(member)
+    client.get("/")  # warm the content version and the cached count
+    with django_assert_num_queries(5):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.content.decode().count('aria-pressed="true"') == min(saved, 10)
+
+
+@pytest.mark.parametrize("saved", [5, 50])
+def test_archive_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved):
+    """The archive lists every post; marking the member's saved ones is still a single query."""
+    member = MemberFactory()
+    posts = [PostFactory(days_ago=n + 1) for n in range(60)]
+    for post in posts[:saved]:
+        favourite_add(user=member, post=post)
+    client = Client()
+    client.force_login(member)
+    client.get("/archive/")
+    with django_assert_num_queries(4):
+        response = client.get("/archive/")
+    assert response.content.decode().count('aria-pressed="true"') == saved
