@@ -30,6 +30,8 @@ PAGE_TYPES = [
     PageType("login", "/accounts/login/"),
     PageType("signup", "/accounts/signup/"),
     PageType("password-reset", "/accounts/password/reset/"),
+    PageType("password-reset-sent", "/accounts/password/reset/done/"),
+    PageType("check-your-inbox", "/accounts/confirm-email/"),
     PageType("not-found", "/no-such-page/", status=404),
     PageType("server-error", "/e2e/fail/", status=500),
     PageType("member-home", "/", member=True),

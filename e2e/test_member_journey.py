@@ -1,0 +1,107 @@
+"""A member's whole journey, as a person with a mouse makes it: sign up, save from a list and from the
+essay, write a note, remove a piece, download their data, delete the account.
+
+(The save/note basics and the no-JavaScript save are pinned by e2e/test_members.py; this is the
+journey end to end, and e2e/test_keyboard.py makes the same one without a mouse.)
+"""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Favourite
+
+pytestmark = pytest.mark.e2e
+
+EMAIL = "new.member@example.com"
+PASSWORD = "slow mornings and warm tea 7"
+NOTE = "Read this on Sunday evenings, slowly."
+
+
+def card_save_button(page, post):
+    return page.locator(f'form.save-form[data-save-url$="/posts/{post.slug}/save/"] button')
+
+
+def emailed_path(message) -> str:
+    """The path of the one link in an email the site sent (the live server's host is in front of it)."""
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body)[1]
+
+
+def assert_export(path, *, kept, removed):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["account"]["email"] == EMAIL
+    pieces = {piece["title"]: piece for piece in data["saved_pieces"]}
+    assert set(pieces) == {kept.title}
+    assert pieces[kept.title]["note"] == NOTE
+    assert pieces[kept.title]["url"].endswith(kept.get_absolute_url())
+    assert removed.title not in pieces
+
+
+def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailoutbox, tmp_path):
+    from_list, from_post = demo_posts[1], demo_posts[0]
+
+    # Sign up from the header.
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    page.goto(emailed_path(mailoutbox[0]))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("link", name="Saved")).to_be_visible()
+    member = django_user_model.objects.get(email=EMAIL)
+
+    # Save one piece from the home page's list, without a reload.
+    page.goto("/")
+    page.evaluate("() => { window.__samePage = true; }")
+    card_save_button(page, from_list).click()
+    expect(card_save_button(page, from_list)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#live-region")).to_contain_text(f"Saved “{from_list.title}”")
+    assert page.evaluate("() => window.__samePage === true")
+
+    # …and one from the essay itself.
+    page.get_by_role("link", name=from_post.title, exact=True).click()
+    page.locator(".post-actions").get_by_role("button", name="Save").click()
+    expect(page.locator(".post-actions .save-button")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#live-region")).to_contain_text("Saved")
+    assert set(Favourite.objects.filter(user=member).values_list("post__slug", flat=True)) == {
+        from_list.slug,
+        from_post.slug,
+    }
+
+    # A private note on one of them, written in place on /saved/.
+    page.get_by_role("link", name="Saved").click()
+    item = page.locator(".saved-item", has_text=from_post.title)
+    item.locator("summary").click()
+    item.get_by_label("Your private note").fill(NOTE)
+    item.get_by_role("button", name="Save note").click()
+    expect(item.locator(".note-text")).to_have_text(f"Your note: {NOTE}")
+    expect(page.locator("#live-region")).to_contain_text("Note saved")
+
+    # Remove the other one; after a reload it is gone.
+    page.locator(".saved-item", has_text=from_list.title).get_by_role("button", name="Saved").click()
+    expect(page.locator("#live-region")).to_contain_text("Removed")
+    page.reload()
+    expect(page.locator(".saved-item")).to_have_count(1)
+    expect(page.locator(".saved-item-title")).to_have_text(from_post.title)
+
+    # Download everything the site keeps about them.
+    page.get_by_role("link", name="Account").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download my data").click()
+    target = tmp_path / "my-data.json"
+    download.value.save_as(target)
+    assert_export(target, kept=from_post, removed=from_list)
+
+    # Delete the account: asks for the password, then everything of theirs is gone.
+    page.get_by_role("link", name="Delete my account").click()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account for good").click()
+    expect(page.locator(".messages")).to_contain_text("deleted")
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    assert not django_user_model.objects.filter(email=EMAIL).exists()
+    assert not Favourite.objects.filter(user_id=member.pk).exists()
