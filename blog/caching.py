@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 
 VERSION_KEY = "content:version"
 PAGE_TIMEOUT = 60 * 60 * 24
@@ -28,35 +29,73 @@ def _next_scheduled_timestamp() -> float:
     return first.timestamp() if first else _NEVER
 
 
+def _bump() -> tuple[str, float, float]:
+    now = time.time()
+    stored = (f"{time.time_ns():x}{secrets.token_hex(4)}", _next_scheduled_timestamp(), now)
+    cache.set(VERSION_KEY, stored, None)
+    return stored
+
+
 def bump_content_version() -> str:
     """Start a new content version now; every page cached under the old one is stale."""
-    token = f"{time.time_ns():x}{secrets.token_hex(4)}"
-    cache.set(VERSION_KEY, (token, _next_scheduled_timestamp()), None)
-    return token
+    return _bump()[0]
+
+
+def _current() -> tuple[str, float, float]:
+    """(token, when the next scheduled post goes public, when this version started)."""
+    stored = cache.get(VERSION_KEY)
+    if stored is None or len(stored) < 3 or time.time() >= stored[1]:
+        return _bump()
+    return stored
 
 
 def content_version() -> str:
     """The current content version (a new one once a scheduled post's time has come)."""
-    stored = cache.get(VERSION_KEY)
-    if stored is None or time.time() >= stored[1]:
-        return bump_content_version()
-    return stored[0]
+    return _current()[0]
 
 
-def bump_on_commit(**kwargs) -> None:
+def bump_on_commit(*, using=None, action=None, **kwargs) -> None:
     """Signal receiver: bump the version now and again once the writing transaction commits.
 
     The bump now lets this connection read its own writes at once; the bump on
     commit retires any page another process cached, from the old rows, between
-    the two.
+    the two. However many rows a transaction writes, it bumps once on commit.
     """
+    if action is not None and action.startswith("pre_"):
+        return  # m2m_changed: the post_* signal that follows is the write
     bump_content_version()
-    transaction.on_commit(bump_content_version)
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and any(func is bump_content_version for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(bump_content_version, using=using)
 
 
 def versioned_key(*parts) -> str:
     """A cache key under the current content version (e.g. for counts that change with content)."""
     return ":".join(["content", content_version(), *(str(part) for part in parts)])
+
+
+def cached_count(queryset, *parts) -> int:
+    """``queryset.count()`` kept under the content version: a list's COUNT runs once per version, not per page."""
+    key = versioned_key("count", *parts)
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, PAGE_TIMEOUT)
+    return count
+
+
+def card_version(post) -> str:
+    """What a post card's fragment depends on: the row's version, its date and its tags (prefetched)."""
+    tags = ",".join(f"{tag.pk}={tag.name}" for tag in post.tags.all())
+    return f"{post.pk}:{post.updated_at.timestamp()}:{post.published_at.timestamp()}:{tags}"
+
+
+def set_last_modified(response, posts) -> None:
+    """``Last-Modified`` from the newest ``updated_at`` among the posts a page shows (None entries skipped)."""
+    stamps = [post.updated_at for post in posts if post is not None]
+    if stamps and not response.has_header("Last-Modified"):
+        response.headers["Last-Modified"] = http_date(max(stamps).timestamp())
 
 
 def public_page(view):
@@ -99,7 +138,8 @@ class AnonymousPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
             return self.get_response(request)
         path = request.get_full_path()
-        key = f"page:{content_version()}:{hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()}"
+        version, _, version_started = _current()
+        key = f"page:{version}:{hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()}"
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored
@@ -117,6 +157,9 @@ class AnonymousPageCacheMiddleware:
         ):
             if not response.has_header("ETag"):
                 response.headers["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            if not response.has_header("Last-Modified"):
+                # Nothing public can have changed since this version began: a safe validator for any page.
+                response.headers["Last-Modified"] = http_date(version_started)
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
             cache.set(key, (response.status_code, headers, response.content), PAGE_TIMEOUT)
             response.headers["X-Cache"] = "miss"

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from accounts.services import saved_post_ids
-from blog.caching import public_page
+from blog.caching import cached_count, public_page, set_last_modified
 from blog.models import Post
 from blog.pagination import paginate
 from blog.search import SearchForm
@@ -55,7 +55,8 @@ def _list_context(request, page) -> dict:
 @public_page
 def home(request):
     """Newest published posts, ten a page."""
-    page = paginate(request, Post.objects.published().for_list(), POSTS_PER_PAGE)
+    posts = Post.objects.published().for_list()
+    page = paginate(request, posts, POSTS_PER_PAGE, count=cached_count(posts, "home"))
     return render(request, "blog/home.html", _list_context(request, page))
 
 
@@ -64,7 +65,10 @@ def home(request):
 def post_detail(request, slug):
     """One post. Staff may preview drafts and scheduled posts; the public gets 404 for them."""
     posts = Post.objects.all() if request.user.is_staff else Post.objects.published()
-    post = get_object_or_404(posts.prefetch_related("tags"), slug=slug)
+    # A member's page is built every time, so its body comes from a fragment and only a fragment miss
+    # loads body_html; an anonymous page is built once per content version and takes it in the same query.
+    deferred = ("body", "body_text", "body_html") if request.user.is_authenticated else ("body", "body_text")
+    post = get_object_or_404(posts.defer(*deferred).prefetch_related("tags"), slug=slug)
     public = Post.objects.published().defer("body", "body_html", "body_text")
     previous_post = next_post = None
     if post.is_public:
@@ -97,6 +101,8 @@ def post_detail(request, slug):
     response = render(request, "blog/post_detail.html", context)
     if not post.is_public:
         response.headers["X-Robots-Tag"] = "noindex"
+    elif not request.user.is_authenticated:
+        set_last_modified(response, [post, previous_post, next_post, *related])
     return response
 
 
@@ -113,7 +119,7 @@ def tag_detail(request, slug):
     """One tag's posts, newest first, paginated."""
     tag = get_object_or_404(Tag, slug=slug)
     posts = Post.objects.published().filter(tags=tag).for_list()
-    page = paginate(request, posts, POSTS_PER_PAGE)
+    page = paginate(request, posts, POSTS_PER_PAGE, count=cached_count(posts, "tag", tag.pk))
     return render(request, "blog/tag_detail.html", {"tag": tag, **_list_context(request, page)})
 
 
