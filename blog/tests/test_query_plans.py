@@ -1,0 +1,95 @@
+"""The public queries use indexes: EXPLAIN (SQLite and PostgreSQL) must show no full scan of posts.
+
+SQLite's planner is asked directly (EXPLAIN QUERY PLAN). PostgreSQL prefers a sequential scan on
+small tables whatever the indexes, so sequential scans are priced out (``enable_seqscan = off``):
+it still picks one when no index can serve the query, which is exactly what the test must catch.
+"""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from taggit.models import Tag
+
+from accounts.models import Favourite
+from blog.models import Post, TaggedPost
+
+pytestmark = pytest.mark.django_db
+
+SQLITE_FULL_SCAN = re.compile(r"\bSCAN (blog_post|accounts_favourite|blog_taggedpost)\b(?! USING)")
+POSTGRES_FULL_SCAN = re.compile(r"Seq Scan on (blog_post|accounts_favourite|blog_taggedpost)\b")
+
+
+@pytest.fixture
+def data(django_user_model):
+    now = timezone.now()
+    posts = Post.objects.bulk_create(
+        Post(
+            title=f"Post {i}",
+            slug=f"post-{i}",
+            status=Post.Status.PUBLISHED if i % 7 else Post.Status.DRAFT,
+            published_at=now - timezone.timedelta(hours=i),
+        )
+        for i in range(200)
+    )
+    tags = Tag.objects.bulk_create(Tag(name=f"Tag {i}", slug=f"tag-{i}") for i in range(20))
+    TaggedPost.objects.bulk_create(
+        TaggedPost(content_object=post, tag=tags[(i + k) % 20]) for i, post in enumerate(posts) for k in range(3)
+    )
+    member = django_user_model.objects.create_user(email="m@example.org", password="pw")
+    others = [django_user_model.objects.create_user(email=f"o{i}@example.org", password="pw") for i in range(5)]
+    Favourite.objects.bulk_create(
+        Favourite(user=user, post=post, post_title=post.title) for user in [member, *others] for post in posts[:40]
+    )
+    return {"tag": tags[3], "member": member, "post_ids": [post.pk for post in posts[:10]]}
+
+
+def plan(queryset) -> str:
+    """The database's plan for ``queryset``, as one string."""
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+def assert_no_full_scan(queryset):
+    text = plan(queryset)
+    pattern = POSTGRES_FULL_SCAN if connection.vendor == "postgresql" else SQLITE_FULL_SCAN
+    assert not pattern.search(text), f"full table scan:\n{text}"
+    return text
+
+
+def test_home_page_query(data):
+    text = assert_no_full_scan(Post.objects.published().for_list()[:10])
+    assert "post_status_published_idx" in text or "post_published_idx" in text
+
+
+def test_home_page_count(data):
+    assert_no_full_scan(Post.objects.published().values("pk"))
+
+
+def test_tag_page_query(data):
+    text = assert_no_full_scan(Post.objects.published().filter(tags=data["tag"]).for_list()[:10])
+    assert "taggedpost" in text
+
+
+def test_saved_page_query(data):
+    text = assert_no_full_scan(Favourite.objects.for_user(data["member"]).select_related("post")[:50])
+    assert re.search(r"Index.* on accounts_favourite|SEARCH accounts_favourite USING", text)
+
+
+def test_saved_state_of_a_page_of_posts(data):
+    assert_no_full_scan(Favourite.objects.filter(user=data["member"], post_id__in=data["post_ids"]).values("post_id"))
+
+
+def test_tags_of_a_page_of_posts(data):
+    assert_no_full_scan(TaggedPost.objects.filter(content_object_id__in=data["post_ids"]).select_related("tag"))
+
+
+def test_post_by_slug(data):
+    assert_no_full_scan(Post.objects.published().filter(slug="post-3"))
