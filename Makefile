@@ -20,12 +20,13 @@ PYTHON_FOR_VENV := $(shell \
     if $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$c; exit 0; fi; \
   done)
 
-.PHONY: help run test lint format check pytest pytest-pg e2e bench lighthouse screenshots clean venv dev-deps
+.PHONY: help run test lint format check pytest pytest-pg e2e bench lighthouse screenshots clean venv dev-deps node-deps
 
 help:
 	@echo "make run    - create .venv, install, migrate, load demo posts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - everything CI checks: ruff, Django checks, migrations, the whole test suite"
 	@echo "make bench  - benchmark at 1k/10k/100k posts (slow; not part of CI)"
+	@echo "make e2e    - the browser tests alone (Playwright + Debian chromium, axe-core)"
 	@echo "make lighthouse / make screenshots - browser reports for people to read"
 
 $(VENV)/.installed-runtime: requirements.txt
@@ -40,6 +41,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
 
 venv: $(VENV)/.installed-runtime
 dev-deps: $(VENV)/.installed-dev
+
+# axe-core and Lighthouse for the browser checks, pinned by package-lock.json (node_modules/ is ignored).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+node-deps: node_modules/.installed
 
 run: venv
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
@@ -61,7 +68,7 @@ check: dev-deps
 # The suite on SQLite; then, when TEST_POSTGRES_URL is set (.ci/run sets it), again on PostgreSQL.
 # Exit 5 ("no tests collected", e.g. a -k that matches nothing) is not a failure.
 PYTEST_ARGS ?= -n 2
-pytest: dev-deps
+pytest: dev-deps node-deps
 	$(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory pytest-pg; fi
 
@@ -70,6 +77,19 @@ pytest-pg: dev-deps
 	DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest $(PYTEST_ARGS) -m "not e2e" || [ $$? -eq 5 ]
 
 test: lint check pytest
+
+# Browser tests alone: Playwright driving Debian's chromium (never a downloaded browser).
+e2e: dev-deps node-deps
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# Lighthouse on the home page and an essay (mobile) against gunicorn with DEBUG off; scores table printed
+# and written to lighthouse-report/scores.md; fails below 95 performance / 100 for the rest.
+lighthouse: dev-deps node-deps
+	$(PY) -m e2e.lighthouse
+
+# Every page type at 375 and 1280 px, in light and dark, into screenshots/.
+screenshots: dev-deps node-deps
+	$(PY) -m pytest e2e/screenshots.py -q
 
 bench: dev-deps
 	$(PY) -m bench

@@ -47,6 +47,8 @@ def serve_axe(route) -> None:
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core with its default rule set on the page as it is now; return the violations, trimmed."""
+    if not AXE_PATH.exists():
+        raise RuntimeError(f"{AXE_PATH} is missing: run `npm ci` first.")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=AXE_URL_PATH)
     results = page.evaluate("async () => (await window.axe.run(document, {resultTypes: ['violations']})).violations")
