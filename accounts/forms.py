@@ -6,8 +6,10 @@ database error or a megabyte fed to Argon2.
 """
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.validators import MaxLengthValidator
@@ -63,7 +65,33 @@ class SignupForm(CappedInputMixin, allauth_forms.SignupForm):
 
 
 class AddEmailForm(CappedInputMixin, allauth_forms.AddEmailForm):
-    pass
+    """Adding another address; one that belongs to a different account is never attached.
+
+    allauth (hiding which addresses are registered) would attach it unconfirmed, and making it
+    primary would then clash with that account's login. Instead the member gets the same "we sent
+    a confirmation" message as for a new address, and the address's owner an email saying someone
+    tried to use it; nothing is added.
+    """
+
+    def save(self, request):
+        email = self.cleaned_data["email"]
+        if _address_taken(email, by_other_than=self.user):
+            adapter = get_adapter()
+            adapter.send_account_already_exists_mail(email)
+            adapter.add_message(
+                request,
+                messages.INFO,
+                "account/messages/email_confirmation_sent.txt",
+                {"email": email, "login": True, "signup": False},
+            )
+            return EmailAddress(user=self.user, email=email)  # unsaved: nothing was added
+        return super().save(request)
+
+
+def _address_taken(email: str, *, by_other_than) -> bool:
+    users = get_user_model().objects.filter(email__iexact=email).exclude(pk=by_other_than.pk)
+    addresses = EmailAddress.objects.filter(email__iexact=email).exclude(user=by_other_than)
+    return users.exists() or addresses.exists()
 
 
 class ChangePasswordForm(CappedInputMixin, allauth_forms.ChangePasswordForm):

@@ -29,6 +29,7 @@ from blog.pagination import page_number, paginate
 
 SAVED_PER_PAGE = 20
 _TAG_SLUG = re.compile(r"[-\w]{1,255}")
+_NEXT_MAX_LENGTH = 2000
 
 
 def _wants_json(request) -> bool:
@@ -38,7 +39,9 @@ def _wants_json(request) -> bool:
 def _next_url(request, fallback: str) -> str:
     """The ``next`` the form carried, if it points into this site; else ``fallback``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if len(target) <= _NEXT_MAX_LENGTH and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 

@@ -362,3 +362,30 @@ def test_password_reset_key_and_email_confirm_pages_use_the_site_layout(member):
     assert_site_page(client.get("/accounts/confirm-email/not-a-key/"))
     client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert_site_page(client.get(reverse("account_reset_password_from_key_done")))
+
+
+# --- Email addresses --------------------------------------------------------------------------
+
+
+def test_add_a_second_email_address(member_client, member):
+    response = member_client.post(reverse("account_email"), {"action_add": "", "email": "Ann.Two@example.org"})
+    assert response.status_code == 302
+    assert EmailAddress.objects.filter(user=member, email="ann.two@example.org", verified=False).exists()
+    assert mail.outbox[-1].to == ["ann.two@example.org"]
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_adding_another_accounts_address_attaches_nothing(member, other_member, confirmed):
+    """The same answer as for a new address, but nothing is attached (so it can never become primary)."""
+    EmailAddress.objects.filter(user=member).update(verified=confirmed)
+    client = Client()
+    client.force_login(member)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "BEA@example.org"})
+    assert response.status_code == 302
+    assert "Confirmation email sent" in client.get(response.url).content.decode()
+    assert list(EmailAddress.objects.filter(user=member).values_list("email", flat=True)) == ["ann@example.org"]
+    assert mail.outbox[-1].to == ["bea@example.org"]
+    response = client.post(reverse("account_email"), {"action_primary": "", "email": "bea@example.org"})
+    assert response.status_code in (200, 302)
+    member.refresh_from_db()
+    assert member.email == "ann@example.org"

@@ -195,3 +195,8 @@ def test_unicode_slug(member_client, member):
     response = member_client.post(save_url(post), **JSON)
     assert response.json()["saved"] is True
     assert Favourite.objects.filter(user=member, post=post).exists()
+
+
+def test_an_enormous_next_is_ignored(member_client, post):
+    response = member_client.post(save_url(post), {"next": "/" + "a" * 5000})
+    assert response.url == post.get_absolute_url()
