@@ -28,6 +28,8 @@ EXTENSIONS = [
     "markdown.extensions.def_list",
 ]
 EXTENSION_CONFIGS = {
+    # Column alignment as align="…" (allowed on td/th); the default style="text-align" is stripped by nh3.
+    "markdown.extensions.tables": {"use_align_attribute": True},
     "markdown.extensions.toc": {"permalink": False, "toc_depth": "2-4"},
     "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Back to text"},
 }

@@ -1,0 +1,165 @@
+"""Rendering and sanitising (blog.markdown): what writers rely on works, and nothing hostile survives."""
+
+import pytest
+
+from blog import markdown
+from blog.tests.htmlcheck import dangerous_parts
+
+PLAYLIST = (
+    '<a href="https://example.org/playlist?list=abc&si=1" \n   target="_blank" \n   class="back-button"\n'
+    '   style="display:inline-block; margin: 1rem auto; color: #1A2D41;">\n  Evening Playlist →\n</a>\n\n'
+    "Some words after it."
+)
+
+
+def test_playlist_button_keeps_link_class_and_new_tab_and_loses_its_style():
+    html = markdown.render(PLAYLIST)
+    assert html.startswith(
+        '<p><a href="https://example.org/playlist?list=abc&amp;si=1" target="_blank" class="back-button" '
+        'rel="noopener noreferrer">'
+    )
+    assert "Evening Playlist →" in html
+    assert "style" not in html
+
+
+@pytest.mark.parametrize("target", ["_self", "_top", "frame", "javascript:alert(1)"])
+def test_only_blank_targets_survive(target):
+    html = markdown.render(f'<a href="https://example.org/" target="{target}">x</a>')
+    assert "target" not in html
+
+
+def test_tables_keep_their_column_alignment():
+    html = markdown.render("| Feeling | Need |\n|---|:-:|\n| tired | rest |\n")
+    assert "<table>" in html and "<th>Feeling</th>" in html
+    assert '<th align="center">Need</th>' in html and '<td align="center">rest</td>' in html
+
+
+def test_fenced_code_keeps_its_language_class():
+    html = markdown.render("```python\nprint('<b>')\n```")
+    assert html == "<pre><code class=\"language-python\">print('&lt;b&gt;')\n</code></pre>"
+
+
+def test_footnotes():
+    html = markdown.render("A claim.[^1]\n\n[^1]: The source.")
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1"' in html
+    assert '<div class="footnote">' in html and "The source." in html
+
+
+def test_attribute_lists_add_classes():
+    assert markdown.render("Remember this.\n{: .notice}") == '<p class="notice">Remember this.</p>'
+    assert 'class="center"' in markdown.render("![a calm lake](/img/lake.jpg){:.center}")
+
+
+def test_markdown_inside_html_blocks():
+    html = markdown.render('<div class="callout" markdown="1">\nA *soft* note.\n</div>')
+    assert html == '<div class="callout">\n<p>A <em>soft</em> note.</p>\n</div>'
+
+
+def test_typographic_quotes_and_dashes():
+    assert markdown.render('"Rest," she said -- and it\'s fine...') == "<p>“Rest,” she said – and it’s fine…</p>"
+
+
+def test_table_of_contents():
+    html = markdown.render("[TOC]\n\n## Breathing\n\ntext\n\n## Resting\n\ntext")
+    assert '<div class="toc">' in html
+    assert '<a href="#breathing" rel="noopener noreferrer">Breathing</a>' in html
+    assert '<h2 id="breathing">Breathing</h2>' in html
+
+
+def test_images_load_lazily_and_keep_alt_text():
+    html = markdown.render("![A quiet room](https://example.org/room.jpg)")
+    assert 'alt="A quiet room"' in html and 'loading="lazy"' in html and 'src="https://example.org/room.jpg"' in html
+
+
+def test_blockquote_list_emphasis_rule():
+    html = markdown.render("> held\n\n- one\n- two\n\n*soft* **strong**\n\n---\n")
+    assert "<blockquote>" in html and "<li>one</li>" in html
+    assert "<em>soft</em>" in html and "<strong>strong</strong>" in html and "<hr>" in html
+
+
+def test_html_posts_are_sanitised_as_written():
+    assert markdown.render("<p>Hi <script>x()</script><b>there</b></p>", is_html=True) == "<p>Hi <b>there</b></p>"
+
+
+def test_plain_text_excerpt_and_reading_time():
+    html = markdown.render("# Title\n\nFirst &amp; *real* paragraph.\n\nSecond.")
+    assert markdown.first_paragraph(html) == "First & real paragraph."
+    assert markdown.html_to_text(html) == "Title\nFirst & real paragraph.\nSecond."
+    assert markdown.reading_minutes("word " * 440) == 2
+    assert markdown.reading_minutes("") == 1
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    "<<script>script>alert(1)<</script>/script>",
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=x OnErRoR=alert(1)>",
+    "<img src=x:alert(alt) onerror=eval(src) alt=0>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href=" JaVaScRiPt:alert(1)">x</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+    '<a href="&#x6A;avascript&#x3A;alert(1)">x</a>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x]( javascript:alert(1) )",
+    "[x][ref]\n\n[ref]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "![x](javascript:alert(1))",
+    "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    "[x](VBScript:msgbox(1))",
+    "<svg onload=alert(1)><circle r=1 /></svg>",
+    "<svg><script>alert(1)</script></svg>",
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<object data="https://evil.example/x.swf"></object>',
+    '<embed src="https://evil.example/x.swf">',
+    '<form action="https://evil.example"><input name=x><button formaction="javascript:alert(1)">Go</button></form>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<base href="https://evil.example/">',
+    '<link rel=stylesheet href="https://evil.example/x.css">',
+    "<style>body{display:none}</style>",
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    '<a href="https://example.org" onclick="alert(1)">x</a>',
+    '<div onmouseover="alert(1)">hover</div>',
+    "<details open ontoggle=alert(1)><summary>x</summary></details>",
+    "<a href='https://example.org' title='\"><script>alert(1)</script>'>x</a>",
+    '<img src="https://example.org/a.png" alt="\\" onerror=\\"alert(1)">',
+    '[x](https://example.org "title\\" onmouseover=\\"alert(1)")',
+    '![x](https://example.org/a.png "\\" onerror=\\"alert(1)")',
+    'Paragraph\n{: onclick="alert(1)" style="color:red" }',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "<template><script>alert(1)</script></template>",
+    '<img srcset="javascript:alert(1) 1x">',
+    "<video poster=javascript:alert(1)></video><audio src=x onerror=alert(1)></audio>",
+    "<input autofocus onfocus=alert(1)>",
+    '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
+    '<div markdown="1">[x](javascript:alert(1))</div>',
+    "```\n</code></pre><script>alert(1)</script>\n```",
+]
+
+
+def test_the_hostile_table_is_big_enough():
+    assert len(HOSTILE) >= 30
+
+
+@pytest.mark.parametrize("snippet", HOSTILE)
+def test_nothing_hostile_survives(snippet):
+    html = markdown.render(f"Before.\n\n{snippet}\n\nAfter.")
+    assert dangerous_parts(html) == [], html
+    assert "<script" not in html.lower()
+    assert "After." in html  # the rest of the post still renders
+
+
+@pytest.mark.parametrize("snippet", HOSTILE)
+def test_nothing_hostile_survives_in_html_posts(snippet):
+    html = markdown.render(snippet, is_html=True)
+    assert dangerous_parts(html) == [], html
+    assert "<script" not in html.lower()
