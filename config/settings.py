@@ -103,6 +103,8 @@ MIDDLEWARE = [
     # Above WhiteNoise so static files (the SVG icon too) carry the same CSP and framing rule as pages.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL in a path or query is a 400 here, not a PostgreSQL DataError (a 500) in some view.
+    "blog.guards.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache and sessions, which may need the database: /healthz must answer 503, not 500.
     "blog.health.HealthCheckMiddleware",

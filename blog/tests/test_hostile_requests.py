@@ -232,3 +232,11 @@ def test_no_way_out_of_the_static_folder(settings, path):
     assert response.status_code in {301, 302, 400, 404}
     body = response.content.decode(errors="replace")
     assert "SECRET_KEY" not in body and "execute_from_command_line" not in body and "root:" not in body
+
+
+@pytest.mark.parametrize(
+    "path", ["/posts/%00/", "/tags/a%00b/", "/search/?q=tea%00", "/?page=1&%00=1", "/static/%00.css"]
+)
+def test_a_nul_anywhere_in_the_url_is_a_bad_request_on_every_engine(client, path):
+    # PostgreSQL cannot even compare text holding a NUL, so it is refused before any view runs.
+    assert client.get(path).status_code == 400

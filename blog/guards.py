@@ -1,0 +1,25 @@
+"""Refuse requests no URL of ours can mean before they reach a view.
+
+A NUL character cannot appear in any slug, tag or page of the site, and PostgreSQL refuses to
+compare text containing one (a ``DataError``, which a view would turn into a 500). Rather than guard
+every lookup, requests whose path or query string carries one are answered 400 here, once.
+Form bodies need no guard: Django's form fields already reject NUL as a form error.
+"""
+
+from django.http import HttpResponseBadRequest
+
+NUL = "\x00"
+
+
+class RefuseNulMiddleware:
+    """400 for a NUL in the path or in a query parameter's name or value."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path or any(
+            NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest("Bad request.\n", content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
