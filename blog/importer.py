@@ -98,7 +98,8 @@ def import_paths(
 ) -> ImportReport:
     """Import every post file found under ``paths``; one transaction per file.
 
-    ``dry_run`` does all the work, saving included, then rolls each file's transaction back. ``progress`` is
+    ``dry_run`` reads, parses, compares and renders every file but writes nothing (not even the cache's
+    content version, which any save would bump). ``progress`` is
     called after each file with (files done, total files, that file's outcome).
     """
     report = ImportReport(dry_run=dry_run)
@@ -139,9 +140,7 @@ def import_file(source: SourceFile, *, claimed: dict[str, str] | None = None, dr
         return FileOutcome(name=source.name, outcome=FAILED, slug="", reason=reason, warnings=parsed.warnings)
     try:
         with transaction.atomic():
-            change = save_post(parsed, source_path=source.name[:SOURCE_PATH_MAX_LENGTH])
-            if dry_run:
-                transaction.set_rollback(True)
+            change = save_post(parsed, source_path=source.name[:SOURCE_PATH_MAX_LENGTH], dry_run=dry_run)
     except Exception as error:  # one bad file must not stop the others; its transaction is gone
         return FileOutcome(name=source.name, outcome=FAILED, reason=f"not saved: {type(error).__name__}: {error}"[:500])
     return FileOutcome(
@@ -153,10 +152,11 @@ def import_file(source: SourceFile, *, claimed: dict[str, str] | None = None, dr
     )
 
 
-def save_post(parsed: jekyll.ParsedPost, *, source_path: str) -> str:
+def save_post(parsed: jekyll.ParsedPost, *, source_path: str, dry_run: bool = False) -> str:
     """Create or update the post with ``parsed.slug``; returns created, updated or unchanged.
 
-    Call inside a transaction: the post row and its tags are written together or not at all.
+    Call inside a transaction: the post row and its tags are written together or not at all. ``dry_run``
+    decides the same answer and renders the body (so a body that cannot render still fails) without writing.
     """
     fields = {
         "title": parsed.title,
@@ -171,14 +171,20 @@ def save_post(parsed: jekyll.ParsedPost, *, source_path: str) -> str:
     post = Post.objects.filter(slug=parsed.slug).first()
     if post is None:
         post = Post(slug=parsed.slug, source_path=source_path, **fields)
+        if dry_run:
+            post.render()
+            return CREATED
         post.save()
-        post.tags.set(list(parsed.tags))
+        post.tags.add(*parsed.tags)
         return CREATED
     if _unchanged(post, fields, parsed.tags):
         return UNCHANGED
     for name, value in fields.items():
         setattr(post, name, value)
     post.source_path = source_path
+    if dry_run:
+        post.render()
+        return UPDATED
     post.save()
     post.tags.set(list(parsed.tags))
     return UPDATED

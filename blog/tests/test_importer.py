@@ -12,7 +12,7 @@ from taggit.managers import _TaggableManager
 from taggit.models import Tag
 
 from accounts.models import Favourite, User
-from blog import exporter, importer
+from blog import caching, exporter, importer
 from blog.models import Post, TaggedPost
 
 REPO = Path(__file__).resolve().parents[2]
@@ -340,10 +340,10 @@ def test_malformed_files_each_get_their_stated_outcome_while_the_others_import(t
 def test_a_file_that_fails_while_saving_leaves_nothing(tmp_path, monkeypatch):
     path = write(tmp_path, "2024-01-01-half.md", post_file(tags="[Rest, Joy]"))
 
-    def broken_set(self, tags, **kwargs):
+    def broken_add(self, *tags, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(_TaggableManager, "set", broken_set)
+    monkeypatch.setattr(_TaggableManager, "add", broken_add)
     report = importer.import_paths([path])
 
     assert report.outcomes[0].outcome == "failed"
@@ -360,16 +360,16 @@ def _five_files(folder: Path) -> list[Path]:
 
 def _break_third_save(monkeypatch, error: BaseException):
     """Make the third post's tag writing (after its row is saved) raise ``error``."""
-    real_set = _TaggableManager.set
+    real_add = _TaggableManager.add
     calls = {"n": 0}
 
-    def flaky_set(self, tags, **kwargs):
+    def flaky_add(self, *tags, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
             raise error
-        return real_set(self, tags, **kwargs)
+        return real_add(self, *tags, **kwargs)
 
-    monkeypatch.setattr(_TaggableManager, "set", flaky_set)
+    monkeypatch.setattr(_TaggableManager, "add", flaky_add)
 
 
 def _whole(slug: str) -> bool:
@@ -408,12 +408,26 @@ def test_dry_run_writes_nothing(tmp_path):
     write(tmp_path, "2024-01-01-one.md", post_file())
     write(tmp_path, "2024-01-02-two.md", post_file(extra="published: false\n"))
     write(tmp_path, "2024-01-03-bad.md", b"")
+    version = caching.content_version()
 
     report = importer.import_paths([tmp_path], dry_run=True)
 
     assert report.counts == {"created": 1, "updated": 0, "unchanged": 0, "draft": 1, "failed": 1}
     assert report.summary().endswith("(dry run: nothing was written)")
     assert (Post.objects.count(), Tag.objects.count(), TaggedPost.objects.count()) == (0, 0, 0)
+    assert caching.content_version() == version
+
+
+def test_dry_run_reports_updates_without_making_them(tmp_path):
+    path = write(tmp_path, "2024-01-01-one.md", post_file(body="Before."))
+    importer.import_paths([path])
+    before = snapshot()
+    write(tmp_path, "2024-01-01-one.md", post_file(body="After.", tags="[Other]"))
+
+    report = importer.import_paths([path], dry_run=True)
+
+    assert report.outcomes[0].outcome == "updated"
+    assert snapshot() == before
 
 
 # -- commands ------------------------------------------------------------------------------------------------------
