@@ -35,14 +35,26 @@ def test_axe_finds_no_violations_on_any_page_type(new_context, demo_posts, membe
     assert found == {}
 
 
-def test_every_page_type_fits_320px_without_sideways_scrolling(new_context, demo_posts, member, live_server):
+SHARED_FRAME = """() => [
+    document.querySelector("body > a.skip-link[href='#main']") !== null,
+    document.querySelectorAll("body > header.site-header").length === 1,
+    document.querySelectorAll("main#main").length === 1,
+    document.querySelectorAll("body > footer.site-footer").length === 1,
+    document.querySelector("link[rel=stylesheet][href*='site']") !== null,
+]"""
+
+
+def test_every_page_type_shares_the_frame_and_fits_320px(new_context, demo_posts, member, live_server):
+    """One base template everywhere (skip link, header, main, footer, the one stylesheet), and no page
+    scrolls sideways on a 320px screen."""
     prepare_member(member, demo_posts)
-    too_wide = {}
+    problems = {}
     for page_type, page in _visit_all(new_context, member, live_server, width=320, color_scheme="light"):
+        frame = page.evaluate(SHARED_FRAME)
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-        if scroll_width > 320:
-            too_wide[page_type.name] = scroll_width
-    assert too_wide == {}
+        if not all(frame) or scroll_width > 320:
+            problems[page_type.name] = {"frame": frame, "scroll_width": scroll_width}
+    assert problems == {}
 
 
 def test_theme_switch_is_a_remembered_toggle_button_without_cookies(new_context, demo_posts):
@@ -56,6 +68,8 @@ def test_theme_switch_is_a_remembered_toggle_button_without_cookies(new_context,
     assert toggle.get_attribute("aria-pressed") == "true"
     assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") != light_background
+    bars = page.locator('meta[name="theme-color"]').evaluate_all("(metas) => metas.map((m) => m.content)")
+    assert set(bars) == {"#1e2229"}  # the browser's toolbar follows the choice too
 
     page.goto(demo_posts[0].get_absolute_url())
     # The choice is applied by a blocking script in <head>, before the body is painted: no flash.

@@ -10,9 +10,18 @@
   function stored() {
     try { return localStorage.getItem(KEY); } catch (e) { return null; }
   }
+  // The browser's own toolbar colour (the <meta name="theme-color"> tags) follows a chosen scheme too.
+  var BARS = { light: "#fffdfa", dark: "#1e2229" };
+
   function apply(theme) {
-    if (theme === "light" || theme === "dark") root.setAttribute("data-theme", theme);
-    else root.removeAttribute("data-theme");
+    if (theme !== "light" && theme !== "dark") {
+      root.removeAttribute("data-theme");
+      return;
+    }
+    root.setAttribute("data-theme", theme);
+    Array.prototype.forEach.call(document.querySelectorAll('meta[name="theme-color"]'), function (meta) {
+      meta.setAttribute("content", BARS[theme]);
+    });
   }
   function isDark() {
     var chosen = root.getAttribute("data-theme");
