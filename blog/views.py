@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -161,8 +161,20 @@ def legacy_redirect(request, path):
     if post is None and (match := _JEKYLL_DATE_PATH.match(wanted)):
         post = Post.objects.published().filter(slug=match["slug"]).only("slug").first()
     if post is None:
+        # The catch-all route hides CommonMiddleware's APPEND_SLASH: do its job here.
+        if not wanted.endswith("/") and _resolves_elsewhere(wanted + "/"):
+            query = request.META.get("QUERY_STRING", "")
+            # From ``wanted`` (one leading slash), never request.path: "//host" would leave the site.
+            return HttpResponsePermanentRedirect(wanted + "/" + (f"?{query}" if query else ""))
         raise Http404("No such page.")
     return HttpResponsePermanentRedirect(post.get_absolute_url())
+
+
+def _resolves_elsewhere(path: str) -> bool:
+    try:
+        return resolve(path).url_name != "legacy-redirect"
+    except Resolver404:
+        return False
 
 
 def page_not_found(request, exception=None):

@@ -200,6 +200,14 @@ class TestLegacyRedirects:
         assert (response.status_code, response["Location"]) == (301, post.get_absolute_url())
         assert client.get("/en/newsletters/2025/01/03").status_code == 301
 
+    def test_missing_trailing_slash_redirects_like_append_slash(self, client):
+        post = PostFactory()
+        response = client.get(f"/posts/{post.slug}?utm=x")
+        assert (response.status_code, response["Location"]) == (301, f"/posts/{post.slug}/?utm=x")
+        assert client.get("/tags").status_code == 301
+        assert client.get("/nowhere").status_code == 404
+        assert client.get("//tags")["Location"] == "/tags/"
+
     def test_unknown_paths_and_drafts_are_404(self, client):
         PostFactory(slug="hidden", status=Post.Status.DRAFT, legacy_url="/old/hidden/")
         assert client.get("/2024/05/30/hidden.html").status_code == 404
