@@ -125,6 +125,10 @@ class NoteForm(forms.Form):
         help_text=f"Only you can see this. Up to {NOTE_MAX_LENGTH:,} characters; leave it empty to clear it.",
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean_note(self) -> str:
         # Browsers count a line break as one character but send two (CRLF): count what was typed.
         note = self.cleaned_data["note"].replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -147,6 +151,7 @@ class DeleteAccountForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
 
