@@ -206,14 +206,14 @@ class TestLegacyRedirects:
         assert (response.status_code, response["Location"]) == (301, f"/posts/{post.slug}/?utm=x")
         assert client.get("/tags").status_code == 301
         assert client.get("/nowhere").status_code == 404
-        assert client.get("//tags")["Location"] == "/tags/"
+        assert client.get("/%2Ftags")["Location"] == "/tags/"  # the path "//tags": never an off-site "//host"
 
     def test_unknown_paths_and_drafts_are_404(self, client):
         PostFactory(slug="hidden", status=Post.Status.DRAFT, legacy_url="/old/hidden/")
         assert client.get("/2024/05/30/hidden.html").status_code == 404
         assert client.get("/old/hidden/").status_code == 404
         assert client.get("/wp-login.php").status_code == 404
-        assert client.get("/%00/").status_code == 404
+        assert client.get("/%00/").status_code in (400, 404)
 
 
 class TestRobotsAndErrors:
