@@ -83,7 +83,8 @@ def save(request, slug):
     post = get_object_or_404(Post.objects.published().only("pk", "title", "slug"), slug=slug)
     if request.user.is_authenticated:
         return HttpResponseRedirect(post.get_absolute_url())
-    pending.remember(request, post)
+    if request.method == "GET":  # HEAD (link checkers, previews) remembers nothing
+        pending.remember(request, post)
     return HttpResponseRedirect(_login_url(post.get_absolute_url()))
 
 

@@ -145,6 +145,8 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /saved/",
+        # The anonymous "Save" link leads to the login page (and starts a session): nothing to index.
+        "Disallow: /posts/*/save/",
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

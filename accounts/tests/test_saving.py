@@ -200,3 +200,13 @@ def test_unicode_slug(member_client, member):
 def test_an_enormous_next_is_ignored(member_client, post):
     response = member_client.post(save_url(post), {"next": "/" + "a" * 5000})
     assert response.url == post.get_absolute_url()
+
+
+def test_head_on_the_save_link_starts_no_session(client, post):
+    response = client.head(save_url(post))
+    assert response.status_code == 302
+    assert not response.cookies
+
+
+def test_robots_keep_crawlers_off_the_save_links(client):
+    assert "Disallow: /posts/*/save/" in client.get("/robots.txt").content.decode()
