@@ -161,3 +161,11 @@ def test_focus_is_visible_on_links_buttons_and_fields(page, demo_posts):
             "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }"
         )
         assert outline[0] != "none" and outline[1] != "0px", page.evaluate("() => document.activeElement.outerHTML")
+
+
+def test_links_that_open_a_new_tab_say_so(page, demo_posts):
+    page.goto(demo_posts[0].get_absolute_url())
+    playlist = page.get_by_role("link", name="Quiet evenings playlist → (opens in a new tab)")
+    assert playlist.get_attribute("target") == "_blank"
+    assert playlist.get_attribute("rel") == "noopener noreferrer"
+    assert playlist.inner_text().strip() == "Quiet evenings playlist →"  # nothing extra on screen
