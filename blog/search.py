@@ -84,6 +84,8 @@ def _published_ids_sql() -> tuple[str, list]:
 class SqliteBackend:
     """FTS5 with bm25 ranking (title weighs most, then tags, excerpt, body)."""
 
+    RANK = "bm25(blog_post_fts, 10.0, 3.0, 1.0, 5.0)"
+
     @staticmethod
     def match_expression(words: list[str]) -> str:
         # Each word becomes an FTS5 string literal ("" doubles a quote); juxtaposed strings mean AND.
@@ -91,10 +93,12 @@ class SqliteBackend:
 
     def _where(self, words, tag_id):
         published_sql, params = _published_ids_sql()
-        where = f"blog_post_fts MATCH %s AND blog_post_fts.rowid IN ({published_sql})"
+        # The unary + keeps SQLite from pushing "rowid IN (…)" into FTS5 as one lookup per public post
+        # (a hundred times slower at 1,000 posts): match first, then filter the matches.
+        where = f"blog_post_fts MATCH %s AND +blog_post_fts.rowid IN ({published_sql})"
         params = [self.match_expression(words), *params]
         if tag_id is not None:
-            where += " AND blog_post_fts.rowid IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+            where += " AND +blog_post_fts.rowid IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
             params.append(tag_id)
         return where, params
 
@@ -106,15 +110,18 @@ class SqliteBackend:
 
     def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
         where, params = self._where(words, tag_id)
-        # Column 2 is body_text, 1 the excerpt: the body's snippet unless only the excerpt matched.
+        # The inner query ranks every match and keeps one page of ids; only then does the outer one
+        # build snippets (which re-read each body), for those ids alone. Column 2 is body_text, 1 the
+        # excerpt: the body's snippet unless only the excerpt matched.
         sql = (
             "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s) "
-            f"FROM blog_post_fts WHERE {where} "
-            "ORDER BY bm25(blog_post_fts, 10.0, 3.0, 1.0, 5.0), rowid DESC LIMIT %s OFFSET %s"
+            "FROM blog_post_fts WHERE blog_post_fts MATCH %s AND rowid IN ("
+            f"SELECT rowid FROM blog_post_fts WHERE {where} ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s) "
+            f"ORDER BY {self.RANK}, rowid DESC"
         )
         marks = [MARK_START, MARK_END, SNIPPET_WORDS]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*marks, *marks, *params, limit, offset])
+            cursor.execute(sql, [*marks, *marks, params[0], *params, limit, offset])
             rows = cursor.fetchall()
         return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
 
