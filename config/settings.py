@@ -315,6 +315,14 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Request size limits (an over-limit request is a 400, not memory spent). The largest legitimate
+# request is staff saving a long essay in the admin; members post a note of 2,000 characters at most.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# The admin's bulk actions post one field per selected row (100 rows a page, plus a few).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+# Nothing on the site takes file uploads.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+
 # One line per event on stdout, each with the request id, path and status (tracebacks folded in).
 LOGGING = {
     "version": 1,

@@ -1,0 +1,122 @@
+"""Input size caps: over-long input to sign-up, log-in, notes and search is a form answer, never a crash,
+and requests past the size limits are a 400.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts import services
+from accounts.models import Favourite
+from blog.tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+NOTE_LIMIT = services.NOTE_MAX_LENGTH
+
+
+@pytest.fixture
+def post():
+    return PostFactory(title="Tea in the garden", slug="tea-in-the-garden", tags=["Rest"])
+
+
+@pytest.fixture
+def member():
+    return get_user_model().objects.create_user(email="reader@example.org", password="a long password here")
+
+
+@pytest.fixture
+def member_client(member, post):
+    client = Client()
+    client.force_login(member)
+    services.favourite_add(user=member, post=post)
+    return client
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "email": "a" * 5000 + "@example.org",
+            "password1": "a long password here",
+            "password2": "a long password here",
+        },
+        {"email": "new@example.org", "password1": "p" * 100_000, "password2": "p" * 100_000},
+        {"email": "x" * 250 + "@example.org", "password1": "a long password here", "password2": "a long password here"},
+    ],
+)
+def test_sign_up_answers_over_long_input_with_a_form_error(client, data):
+    response = client.post("/accounts/signup/", data)
+    assert response.status_code == 200
+    assert b"at most" in response.content or b"characters" in response.content
+    assert not get_user_model().objects.exists()
+
+
+def test_sign_up_fields_say_their_limits_in_the_page(client):
+    page = client.get("/accounts/signup/").content.decode()
+    assert 'maxlength="254"' in page
+    assert 'maxlength="256"' in page
+
+
+@pytest.mark.parametrize("login", ["a" * 5000 + "@example.org", "reader@example.org"])
+def test_log_in_answers_over_long_input_with_a_form_error(client, member, login):
+    response = client.post("/accounts/login/", {"login": login, "password": "p" * 100_000})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_note_at_the_limit_is_kept(member_client, member, post):
+    note = "n" * NOTE_LIMIT
+    response = member_client.post(f"/saved/{post.slug}/note/", {"note": note}, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert Favourite.objects.get(user=member).note == note
+
+
+@pytest.mark.parametrize("length", [NOTE_LIMIT + 1, 100_000])
+def test_an_over_long_note_is_a_form_error_and_changes_nothing(member_client, member, post, length):
+    services.note_set(favourite=Favourite.objects.get(user=member), note="what was there")
+    response = member_client.post(f"/saved/{post.slug}/note/", {"note": "n" * length})
+    assert response.status_code == 400
+    assert b'class="errorlist"' in response.content
+    assert b"up to 2,000 characters" in response.content
+    response = member_client.post(
+        f"/saved/{post.slug}/note/", {"note": "n" * length}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["note"]
+    assert Favourite.objects.get(user=member).note == "what was there"
+
+
+def test_the_note_form_says_its_limit_in_the_page(member_client):
+    page = member_client.get("/saved/").content.decode()
+    assert f'maxlength="{NOTE_LIMIT}"' in page
+
+
+def test_an_over_long_search_is_cut_to_its_cap_not_a_crash(client, post):
+    response = client.get("/search/", {"q": "tea " * 2560})
+    assert response.status_code == 200
+    assert response.context["query"] == ("tea " * 50)[:200].strip()
+    assert 'maxlength="200"' in response.content.decode()
+
+
+def test_a_request_body_past_the_size_limit_is_a_bad_request(member_client, post):
+    response = member_client.post(
+        f"/saved/{post.slug}/note/",
+        "note=hi&padding=" + "n" * (4 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+
+
+def test_too_many_fields_is_a_bad_request(member_client, post):
+    # A valid note plus 500 stray fields: only the field limit can refuse it.
+    fields = "note=hi&" + "&".join(f"f{n}=x" for n in range(500))
+    response = member_client.post(f"/saved/{post.slug}/note/", fields, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
+def test_a_file_upload_is_a_bad_request(member_client, post):
+    upload = SimpleUploadedFile("note.txt", b"hello")
+    response = member_client.post(f"/saved/{post.slug}/note/", {"note": "hi", "attachment": upload})
+    assert response.status_code == 400
