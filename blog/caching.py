@@ -7,11 +7,14 @@ being asked for, in every worker process and on every machine sharing the cache.
 """
 
 import hashlib
+import os
 import secrets
 import time
+from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -41,9 +44,39 @@ def bump_content_version() -> str:
     return _bump()[0]
 
 
+# path of the version's cache file -> ((inode, mtime, size) when read, what it held)
+_version_file_memo: dict[str, tuple[tuple, tuple]] = {}
+
+
+def _stored_version():
+    """The stored version tuple, read as cheaply as the backend allows.
+
+    With the file cache a ``stat`` tells whether the version file is the one this process read last
+    (every write replaces the file: a new inode and mtime), so a page-cache hit costs one ``stat``
+    rather than opening, decompressing and unpickling the file. The check is made on every call,
+    so a bump by any process is seen by the very next request. Other backends are simply asked.
+    """
+    backend = caches["default"]
+    if not isinstance(backend, FileBasedCache):
+        return backend.get(VERSION_KEY)
+    path = backend._key_to_file(VERSION_KEY)
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    # Stat before reading: what is read is at least as new as the signature it is filed under.
+    signature = (status.st_ino, status.st_mtime_ns, status.st_size)
+    memo = _version_file_memo.get(path)
+    if memo is not None and memo[0] == signature:
+        return memo[1]
+    stored = backend.get(VERSION_KEY)
+    _version_file_memo[path] = (signature, stored)
+    return stored
+
+
 def _current() -> tuple[str, float, float]:
     """(token, when the next scheduled post goes public, when this version started)."""
-    stored = cache.get(VERSION_KEY)
+    stored = _stored_version()
     if stored is None or len(stored) < 3 or time.time() >= stored[1]:
         return _bump()
     return stored
@@ -123,6 +156,42 @@ def _is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
+class _RecentPages:
+    """This process's copies of pages it served lately, by their versioned key.
+
+    Never stale: the key holds the content version, which is checked against the shared cache on
+    every request; a copy here only saves reading and decompressing the shared one again. Bounded
+    by total size, oldest out first.
+    """
+
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+
+    def get(self, key: str):
+        stored = self.pages.get(key)
+        if stored is not None:
+            self.pages.move_to_end(key)
+        return stored
+
+    def put(self, key: str, stored: tuple) -> None:
+        if key in self.pages or len(stored[2]) > self.max_bytes // 8:
+            return
+        self.pages[key] = stored
+        self.size += len(stored[2])
+        while self.size > self.max_bytes:
+            _, old = self.pages.popitem(last=False)
+            self.size -= len(old[2])
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.size = 0
+
+
+_recent_pages = _RecentPages()
+
+
 class AnonymousPageCacheMiddleware:
     """Serve anonymous GET/HEAD requests for public pages from the shared cache.
 
@@ -140,7 +209,11 @@ class AnonymousPageCacheMiddleware:
         path = request.get_full_path()
         version, _, version_started = _current()
         key = f"page:{version}:{hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()}"
-        stored = cache.get(key)
+        stored = _recent_pages.get(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                _recent_pages.put(key, stored)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -161,6 +234,8 @@ class AnonymousPageCacheMiddleware:
                 # Nothing public can have changed since this version began: a safe validator for any page.
                 response.headers["Last-Modified"] = http_date(version_started)
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-            cache.set(key, (response.status_code, headers, response.content), PAGE_TIMEOUT)
+            stored = (response.status_code, headers, response.content)
+            cache.set(key, stored, PAGE_TIMEOUT)
+            _recent_pages.put(key, stored)
             response.headers["X-Cache"] = "miss"
         return response

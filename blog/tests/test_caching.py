@@ -236,6 +236,22 @@ class TestContentVersion:
             other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             assert other.stdout.strip() == version
 
+    def test_a_bump_by_another_process_is_seen_by_the_next_request(self, client, site, settings):
+        """The cheap version check (a stat of the version file) must not hide another process's bump."""
+        if not settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+            pytest.skip("the stat shortcut is the file cache's")
+        client.get("/")
+        assert client.get("/").headers["X-Cache"] == "hit"
+        code = (
+            "from django.conf import settings; settings.configure();"
+            "from django.core.cache.backends.filebased import FileBasedCache;"
+            f"FileBasedCache({settings.CACHES['default']['LOCATION']!r}, {{}})"
+            f".set({caching.VERSION_KEY!r}, ('from-another-process', float('inf'), 0.0), None)"
+        )
+        subprocess.run([sys.executable, "-c", code], check=True)
+        assert client.get("/").headers["X-Cache"] == "miss"
+        assert caching.content_version() == "from-another-process"
+
     def test_fresh_cache_objects_see_the_bump(self, client, site):
         """Clearing this process's cache objects (as a new process would start) changes nothing."""
         client.get("/")
