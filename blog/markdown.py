@@ -65,6 +65,8 @@ _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|dd|dt|figcaption)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_BUTTON_LINK = re.compile(r"<a\b[^>]*\bclass=\"[^\"]*\bback-button\b[^\"]*\"[^>]*>.*?</a>", re.S | re.I)
+_LONE_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S | re.I)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
 
 
@@ -136,8 +138,13 @@ def render(text: str, *, is_html: bool = False) -> str:
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment: blocks become line breaks, entities are decoded."""
-    text = _BLOCK_END.sub("\n", fragment)
+    """Plain text of an HTML fragment: blocks become line breaks, entities are decoded.
+
+    Link-buttons (the playlist button) are furniture, not prose: they stay out of
+    the text that search, snippets and reading time use.
+    """
+    text = _BUTTON_LINK.sub("", fragment)
+    text = _BLOCK_END.sub("\n", text)
     text = html.unescape(_TAG.sub("", text))
     lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
@@ -146,7 +153,10 @@ def html_to_text(fragment: str) -> str:
 def first_paragraph(fragment: str, limit: int = 400) -> str:
     """The first paragraph with words in it, as plain text, cut at a word boundary."""
     for match in _PARAGRAPH.finditer(fragment):
-        text = _SPACE.sub(" ", html.unescape(_TAG.sub("", match.group(1)))).strip()
+        inner = match.group(1).strip()
+        if _LONE_LINK.fullmatch(inner):
+            continue  # a paragraph that is only a link (a button, a "listen here") introduces nothing
+        text = _SPACE.sub(" ", html.unescape(_TAG.sub("", inner))).strip()
         if _WORD.search(text) and len(text) > 1:
             break
     else:

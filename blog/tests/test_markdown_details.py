@@ -1,4 +1,4 @@
-"""Where kramdown (Jekyll's Markdown) and python-markdown disagree, posts read as their writers saw them."""
+"""Markdown details that make imported posts read as their writers meant them."""
 
 from blog.markdown import render
 
@@ -17,3 +17,15 @@ def test_only_an_ordered_list_starting_at_one_interrupts_a_paragraph():
 def test_fenced_code_is_left_alone():
     html = render("```\nconfig:\n- item\n```\n")
     assert "<ul>" not in html and "- item" in html
+
+
+def test_a_link_button_is_neither_the_excerpt_nor_searchable_text():
+    from blog.markdown import first_paragraph, html_to_text
+
+    html = render(
+        '<a href="https://example.org/list" target="_blank" class="back-button">Playlist →</a>\n\n'
+        "The first real paragraph.\n"
+    )
+    assert first_paragraph(html) == "The first real paragraph."
+    assert html_to_text(html) == "The first real paragraph."
+    assert 'class="back-button"' in html
