@@ -91,6 +91,8 @@ lighthouse: dev-deps node-deps
 screenshots: dev-deps node-deps
 	$(PY) -m pytest e2e/screenshots.py -q
 
+# Options from the environment, e.g. a quick run: BENCH_SIZES=1000 BENCH_SECONDS=3 BENCH_IMPORT_FILES=500 make bench
+# (also BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_KEEP=1, BENCH_DATABASE_URL, BENCH_REDIS_URL; see `python -m bench -h`).
 bench: dev-deps
 	$(PY) -m bench
 

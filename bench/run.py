@@ -1,0 +1,264 @@
+"""Orchestrate `make bench`: seed, serve with gunicorn, load each page and its static copy, print a table.
+
+Everything runs in a var dir of its own (``DJANGO_VAR_DIR``): its own SQLite database, file cache and
+static root, so a developer's site and other runs are untouched. Sizes grow in place (1k, then 10k,
+then 100k posts). Options come from flags or the environment (``BENCH_SIZES=1000 make bench``).
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.load import drive
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "jekyll"
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _environment(var_dir: Path) -> dict:
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_VAR_DIR=str(var_dir),
+        DJANGO_SECRET_KEY="bench-only-not-a-secret",
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if os.environ.get("BENCH_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    if os.environ.get("BENCH_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    return env
+
+
+def _run(env: dict, *args: str, timeout: int = 3600) -> dict:
+    """Run a ``bench.site`` step (or manage.py when the first argument is a command) and read its JSON."""
+    if args[0] in {"migrate", "collectstatic"}:
+        command = [sys.executable, "manage.py", *args]
+    else:
+        command = [sys.executable, "-m", "bench.site", *args]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else {}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn with sync workers on a free port of 127.0.0.1, stopped on exit."""
+
+    def __init__(self, env: dict, workers: int):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers)]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "--backlog", "2048"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/robots.txt", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_peak_rss_mb(self) -> float:
+        """The largest peak resident set (VmHWM) among the workers."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        peaks = []
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks, default=0.0)
+
+    def get(self, path: str, headers=None) -> bytes:
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def measure_size(env: dict, size: int, options, static_root: Path) -> dict:
+    seeded = _run(env, "seed", "--posts", str(size), "--processes", str(options.processes))
+    copies = static_root / "bench" / str(size)
+    probe = _run(env, "probe", "--copies", str(copies))
+    server = Gunicorn(env, options.workers)
+    rows = []
+    try:
+        for page in probe["pages"]:
+            headers = {"Cookie": f"sessionid={probe['session']}"} if page["member"] else {}
+            paths = probe["search_paths"] if page["name"] == "member search" else [page["path"]]
+            for path in paths[:3]:
+                server.get(path, headers)  # warm: the page cache for readers, fragments and counts for members
+            load = {"seconds": options.seconds, "connections": options.connections}
+            result = drive(server.base, paths, headers=headers, **load)
+            static = drive(server.base, [f"/static/bench/{size}/{page['copy']}"], **load)
+            rows.append({**page, "load": result.__dict__, "static": static.__dict__, "paths": len(paths)})
+            _say(
+                f"  {size:>7} {page['name']:<17} {result.requests_per_second:8.0f} req/s "
+                f"(static {static.requests_per_second:6.0f}) p99 {result.p99_ms:.1f} ms"
+            )
+        peak_rss = server.worker_peak_rss_mb()
+    finally:
+        server.stop()
+    return {"size": size, "seed": seeded, "rows": rows, "worker_peak_rss_mb": peak_rss}
+
+
+def measure_import(options, base: Path) -> list[dict]:
+    results = []
+    sources = []
+    if CORPUS.is_dir():
+        sources.append(("shared corpus (700 files)", CORPUS))
+    if options.import_files:
+        folder = base / "synthetic-jekyll"
+        count = str(options.import_files)
+        _run(_environment(base / "unused"), "write-jekyll", "--folder", str(folder), "--count", count)
+        sources.append((f"synthetic ({options.import_files:,} files)", folder))
+    for label, source in sources:
+        var_dir = base / f"import-{len(results)}"
+        env = _environment(var_dir)
+        _run(env, "migrate", "--noinput", "-v0")
+        outcome = _run(env, "import", "--source", str(source))
+        results.append({"label": label, **outcome})
+        _say(f"  import {label}: {outcome['per_second']:.0f} posts/s")
+    return results
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(
+            int(line.split()[1]) // 1024 // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        memory = 0
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory} GB RAM; Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
+    )
+
+
+def table(results: dict, options) -> str:
+    lines = [
+        f"Benchmark of {results['date']} on {results['machine']}.",
+        f"gunicorn {options.workers} sync workers, {options.connections} connections, {options.seconds} s per row, "
+        f"{results['tool']}; the static copy is the same page's bytes served by whitenoise in the same run.",
+        "",
+        "| posts | page | req/s | p50 ms | p99 ms | queries (cold/warm) | static copy req/s | ratio |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in results["sizes"]:
+        for row in size["rows"]:
+            load, static = row["load"], row["static"]
+            name = row["name"] + (f" ({row['paths']} queries in turn)" if row["paths"] > 1 else "")
+            errors = f" ({load['errors']} errors)" if load["errors"] else ""
+            ratio = load["requests_per_second"] / static["requests_per_second"]
+            lines.append(
+                f"| {size['size']:,} | {name} | {load['requests_per_second']:,.0f}{errors} | {load['p50_ms']:.1f} "
+                f"| {load['p99_ms']:.1f} | {row['queries_cold']}/{row['queries_warm']} "
+                f"| {static['requests_per_second']:,.0f} | {ratio:.2f}× |"
+            )
+    lines += ["", "| measure | result |", "|---|---|"]
+    for size in results["sizes"]:
+        seed = size["seed"]
+        lines.append(
+            f"| seeding to {size['size']:,} posts | {seed['seconds']:.0f} s "
+            f"({seed['posts_added']:,} posts added, members and saved pieces included) |"
+        )
+        lines.append(f"| worker peak RSS at {size['size']:,} posts | {size['worker_peak_rss_mb']:.0f} MB |")
+    if results.get("search"):
+        search = results["search"]
+        lines.append(
+            f"| uncached search at {results['sizes'][-1]['size']:,} posts ({search['samples']} words, "
+            f"median {search['median_matches']:,.0f} matches) "
+            f"| p50 {search['p50_ms']:.1f} ms, p99 {search['p99_ms']:.1f} ms |"
+        )
+    for item in results.get("imports", []):
+        lines.append(
+            f"| import {item['label']} | {item['per_second']:.0f} posts/s ({item['imported']} of {item['files']} "
+            f"in {item['seconds']:.1f} s) |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    env = os.environ.get
+    parser.add_argument("--sizes", default=env("BENCH_SIZES", "1000,10000,100000"), help="post counts, comma-separated")
+    parser.add_argument("--seconds", type=int, default=int(env("BENCH_SECONDS", "10")), help="load per row")
+    parser.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS", "8")))
+    parser.add_argument("--workers", type=int, default=int(env("BENCH_WORKERS", "2")))
+    parser.add_argument("--processes", type=int, default=int(env("BENCH_PROCESSES", "2")), help="for rendering")
+    parser.add_argument("--import-files", type=int, default=int(env("BENCH_IMPORT_FILES", "10000")))
+    parser.add_argument("--out", default=env("BENCH_OUT", str(ROOT / "bench" / "results" / "latest.md")))
+    parser.add_argument("--keep", action="store_true", default=bool(env("BENCH_KEEP")), help="keep the var dir")
+    options = parser.parse_args(argv)
+    sizes = sorted(int(size) for size in options.sizes.split(",") if size.strip())
+
+    base = Path(tempfile.mkdtemp(prefix="bench-"))
+    var_dir = base / "var"
+    environment = _environment(var_dir)
+    _say(f"bench: working in {base}")
+    try:
+        _run(environment, "migrate", "--noinput", "-v0")
+        _run(environment, "collectstatic", "--noinput", "-v0")
+        results = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "machine": machine(),
+            "tool": "wrk" if shutil.which("wrk") else "Python load driver (wrk not installed)",
+            "sizes": [],
+        }
+        for size in sizes:
+            results["sizes"].append(measure_size(environment, size, options, var_dir / "staticfiles"))
+        results["search"] = _run(environment, "search", "--samples", "200")
+        results["imports"] = measure_import(options, base)
+    finally:
+        if not options.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    report = table(results, options)
+    out = Path(options.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report, encoding="utf-8")
+    (out.with_suffix(".json")).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    sys.stdout.write("\n" + report)
