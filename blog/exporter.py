@@ -62,6 +62,9 @@ def post_to_jekyll(post: Post) -> str:
         meta["published"] = False
     if post.legacy_url:
         meta["permalink"] = post.legacy_url
+    if post.revised_at:
+        revised = post.revised_at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        meta["last_modified_at"] = f"{revised:%Y-%m-%d %H:%M:%S} {revised:%z}"
     front_matter = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1_000_000)
     return f"---\n{front_matter}---\n\n{protect_liquid(post.body)}\n"
 

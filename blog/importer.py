@@ -167,6 +167,7 @@ def save_post(parsed: jekyll.ParsedPost, *, source_path: str, dry_run: bool = Fa
         "status": parsed.status,
         "published_at": parsed.published_at,
         "legacy_url": parsed.legacy_url,
+        "revised_at": parsed.revised_at,
     }
     post = Post.objects.filter(slug=parsed.slug).first()
     if post is None:

@@ -57,6 +57,7 @@ class ParsedPost:
     excerpt: str = ""
     description: str = ""
     legacy_url: str = ""
+    revised_at: datetime.datetime | None = None
     warnings: tuple[str, ...] = field(default=())
 
     @property
@@ -144,6 +145,7 @@ def parse(data: bytes, *, name: str, in_drafts: bool = False, fallback_date=None
         excerpt=excerpt,
         description=_plain(meta.get("description")),
         legacy_url=legacy_url,
+        revised_at=_revised_at(meta, warnings),
         warnings=tuple(warnings),
     )
 
@@ -316,6 +318,24 @@ def _published_at(value, dated, in_drafts: bool, fallback_date, warnings: list[s
         warnings.append("undated draft: dated by the file's modification time, as Jekyll does")
         return fallback_date
     raise JekyllError("no date: neither a 'date:' in the front matter nor a YYYY-MM-DD- file name")
+
+
+# jekyll-seo-tag and themes read the first of these as the post's "last modified" date.
+REVISION_KEYS = ("last_modified_at", "modified", "modified_date", "updated")
+
+
+def _revised_at(meta: dict, warnings: list[str]) -> datetime.datetime | None:
+    """When the writer says the post was last revised, if they say so (an unreadable date is only a warning)."""
+    for key in REVISION_KEYS:
+        value = meta.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            return _date_from_value(value)
+        except ValueError as error:
+            warnings.append(f"'{key}' ignored: {error}")
+            return None
+    return None
 
 
 def _date_from_value(value) -> datetime.datetime:

@@ -534,6 +534,7 @@ def _state() -> list[tuple]:
                 post.published_at,
                 post.legacy_url,
                 tags,
+                post.revised_at,
             )
         )
     return rows
@@ -550,7 +551,10 @@ def test_export_then_import_into_an_empty_database_gives_the_same_posts(tmp_path
             title="'Quotes: \"double\" and ''single'''",
             tags="[Code, 日本, '2013']",
             body="Literal {% raw %}{{ page.title }} and {% endraw %}{% raw %}{% endraw %}{% endraw %} text.",
-            extra="date: 2019-08-20 10:00:00.5 -0500\npermalink: /en/old/path/\ndescription: Described.\n",
+            extra=(
+                "date: 2019-08-20 10:00:00.5 -0500\npermalink: /en/old/path/\ndescription: Described.\n"
+                "last_modified_at: 2021-02-03 04:05:06 +0100\n"
+            ),
         ),
     )
     importer.import_paths([DEMO_POSTS, seed_path, extra])
@@ -558,7 +562,9 @@ def test_export_then_import_into_an_empty_database_gives_the_same_posts(tmp_path
 
     PostFactory(title="Made in the admin", slug="Made-In-Admin", body="Typed *here*.", tags=["Admin"])
     before = _state()
-    assert Post.objects.get(slug="liquid").body == "Literal {{ page.title }} and {% endraw %} text."
+    liquid = Post.objects.get(slug="liquid")
+    assert liquid.body == "Literal {{ page.title }} and {% endraw %} text."
+    assert liquid.revised_at == datetime.datetime(2021, 2, 3, 3, 5, 6, tzinfo=datetime.UTC)
 
     out = tmp_path / "export"
     call_command("export_jekyll", str(out), stdout=io.StringIO())

@@ -195,6 +195,19 @@ def test_malformed_date_falls_back_to_the_file_name_with_a_warning():
     assert any("used the file-name date" in warning for warning in post.warnings)
 
 
+@pytest.mark.parametrize("key", ["last_modified_at", "modified", "modified_date", "updated"])
+def test_revision_date_is_read_from_the_themes_keys(key):
+    post = parse(f"title: T\ndate: 2020-01-01\n{key}: 2021-03-04 05:06:07 +0000")
+    assert post.revised_at == datetime.datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+
+def test_unreadable_revision_date_is_only_a_warning():
+    post = parse("title: T\ndate: 2020-01-01\nlast_modified_at: sometime")
+    assert post.revised_at is None
+    assert any("'last_modified_at' ignored" in warning for warning in post.warnings)
+    assert parse("title: T\ndate: 2020-01-01").revised_at is None
+
+
 def test_malformed_date_without_a_dated_file_name_is_rejected():
     message = reason(doc("title: T\ndate: next tuesday"), name="undated.md")
     assert message == "front matter date 'next tuesday' not understood, and the file name gives no date"
