@@ -1,0 +1,27 @@
+"""``rerender_posts``: bring stored HTML up to date after the renderer changes."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from blog.models import Post
+from blog.tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rerender_fixes_stale_html_and_leaves_the_rest():
+    stale = PostFactory(body="Some *kind* words.")
+    fresh = PostFactory(body="Already *fine*.")
+    Post.objects.filter(pk=stale.pk).update(body_html="<p>old renderer</p>")
+    fresh_updated = Post.objects.get(pk=fresh.pk).updated_at
+
+    out = io.StringIO()
+    call_command("rerender_posts", "--dry-run", stdout=out)
+    assert "2 posts checked, 1 would change" in out.getvalue()
+    assert Post.objects.get(pk=stale.pk).body_html == "<p>old renderer</p>"
+
+    call_command("rerender_posts", stdout=out)
+    assert Post.objects.get(pk=stale.pk).body_html == "<p>Some <em>kind</em> words.</p>"
+    assert Post.objects.get(pk=fresh.pk).updated_at == fresh_updated
