@@ -6,6 +6,7 @@ The database is a SQLite file in the test's folder; when the test run itself is 
 dropped afterwards, so these tests cover both engines as the rest of the suite does.
 """
 
+import atexit
 import contextlib
 import http.client
 import json
@@ -38,6 +39,7 @@ def _collected_static_dir() -> Path:
     global _collected_static
     if _collected_static is None:
         var_dir = Path(tempfile.mkdtemp(prefix="site-static-"))
+        atexit.register(shutil.rmtree, var_dir, ignore_errors=True)
         env = environment(var_dir)
         manage(env, "collectstatic", "--noinput", "-v0", timeout=300)
         _collected_static = var_dir / "staticfiles"
@@ -49,6 +51,7 @@ def _migrated_sqlite_file() -> Path:
     global _migrated_sqlite
     if _migrated_sqlite is None:
         var_dir = Path(tempfile.mkdtemp(prefix="site-db-"))
+        atexit.register(shutil.rmtree, var_dir, ignore_errors=True)
         manage(environment(var_dir), "migrate", "--noinput", "-v0")
         _migrated_sqlite = var_dir / "db.sqlite3"
     return _migrated_sqlite
