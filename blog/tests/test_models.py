@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
         ("Café au lait, s’il vous plaît", "cafe-au-lait-sil-vous-plait"),
         ("错误", "错误"),
         ("Привет, мир", "привет-мир"),
-        ("🌱🌱", ""),
+        ("🌱🌱", "seedling-seedling"),
+        ("---", ""),
         ("  --Rest--  ", "rest"),
     ],
 )
@@ -31,7 +32,13 @@ def test_slug_is_derived_unique_and_never_empty():
     first = Post.objects.create(title="Soft Mornings", body="One.")
     second = Post.objects.create(title="Soft mornings", body="Two.")
     emoji = Post.objects.create(title="🌙", body="Three.")
-    assert (first.slug, second.slug, emoji.slug) == ("soft-mornings", "soft-mornings-2", "post")
+    dashes = Post.objects.create(title="---", body="Four.")
+    assert (first.slug, second.slug, emoji.slug, dashes.slug) == (
+        "soft-mornings",
+        "soft-mornings-2",
+        "crescent-moon",
+        "post",
+    )
 
 
 def test_long_titles_fit_the_slug_column():
@@ -84,3 +91,19 @@ def test_update_fields_still_rerenders_derived_fields():
     post.save(update_fields=["body"])
     post.refresh_from_db()
     assert "<em>text</em>" in post.body_html
+
+
+@pytest.mark.parametrize(("name", "slug"), [("🌱", "seedling"), ("---", "tag"), ("Rest", "rest")])
+def test_no_tag_ever_gets_an_empty_slug(client, name, slug):
+    PostFactory(tags=[name], title="Tagged")
+    tag = Tag.objects.get(name=name)
+    assert tag.slug == slug
+    assert client.get("/").status_code == 200
+    assert client.get(f"/tags/{tag.slug}/").status_code == 200
+
+
+def test_symbol_tags_with_taken_slugs_still_get_their_own():
+    PostFactory(tags=["🌱", "Seedling", "---", "!!!"])
+    slugs = list(Tag.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == 4 and all(slugs)
+    assert {"tag", "tag-2"} <= set(slugs)
