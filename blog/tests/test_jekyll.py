@@ -270,8 +270,13 @@ def test_undated_file_name_takes_the_slug_from_the_title():
     assert post.slug == "when-connection-feels-far-away"
 
 
-def test_slug_is_never_empty():
+def test_emoji_slugs_are_spelled_out():
     post = parse("title: 🌱🌱\ndate: 2024-01-01\nslug: 🌸", name="🌼.md")
+    assert post.slug == "cherry-blossom"
+
+
+def test_slug_is_never_empty():
+    post = parse("title: '!!!'\ndate: 2024-01-01\nslug: '---'", name="!!!.md")
     assert post.slug.startswith("post-")
     assert any("slug" in warning for warning in post.warnings)
 
@@ -305,8 +310,8 @@ def test_tag_and_category_forms(front, tags):
 
 
 def test_tags_without_a_usable_slug_are_dropped_with_a_warning():
-    post = parse("title: T\ntags: [🌱, Rest, '!!!']")
-    assert post.tags == ("Rest",)
+    post = parse("title: T\ntags: [🌱, Rest, '!!!', '---']")
+    assert post.tags == ("🌱", "Rest")
     assert sum("dropped" in warning for warning in post.warnings) == 2
 
 
