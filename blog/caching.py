@@ -32,10 +32,26 @@ def _next_scheduled_timestamp() -> float:
     return first.timestamp() if first else _NEVER
 
 
-def _bump() -> tuple[str, float, float]:
-    now = time.time()
-    stored = (f"{time.time_ns():x}{secrets.token_hex(4)}", _next_scheduled_timestamp(), now)
+def _scheduled_timestamp(instance) -> float:
+    """When ``instance`` goes public, if it is a scheduled post (else never)."""
+    from blog.models import Post
+
+    if isinstance(instance, Post) and instance.is_scheduled:
+        return instance.published_at.timestamp()
+    return _NEVER
+
+
+# Whether this process has handed out the current version (to key a page) since it last bumped it.
+_version_used = True
+
+
+def _bump(next_scheduled: float | None = None) -> tuple[str, float, float]:
+    global _version_used
+    if next_scheduled is None:
+        next_scheduled = _next_scheduled_timestamp()
+    stored = (f"{time.time_ns():x}{secrets.token_hex(4)}", next_scheduled, time.time())
     cache.set(VERSION_KEY, stored, None)
+    _version_used = False
     return stored
 
 
@@ -76,9 +92,11 @@ def _stored_version():
 
 def _current() -> tuple[str, float, float]:
     """(token, when the next scheduled post goes public, when this version started)."""
+    global _version_used
     stored = _stored_version()
     if stored is None or len(stored) < 3 or time.time() >= stored[1]:
-        return _bump()
+        stored = _bump()
+    _version_used = True
     return stored
 
 
@@ -87,16 +105,25 @@ def content_version() -> str:
     return _current()[0]
 
 
-def bump_on_commit(*, using=None, action=None, **kwargs) -> None:
-    """Signal receiver: bump the version now and again once the writing transaction commits.
+def bump_on_commit(*, instance=None, using=None, action=None, **kwargs) -> None:
+    """Signal receiver: bump the version now (when needed) and again once the writing transaction commits.
 
-    The bump now lets this connection read its own writes at once; the bump on
-    commit retires any page another process cached, from the old rows, between
-    the two. However many rows a transaction writes, it bumps once on commit.
+    The bump now lets this connection read its own writes at once: it is needed only if this process
+    keyed a page with the current version since its last bump, or if the write schedules a post
+    earlier than the version knew. (Other processes cannot see the uncommitted rows; whatever they
+    cache meanwhile is retired by the bump on commit.) However many rows a transaction writes, it
+    bumps once on commit, so an import of a thousand files costs a thousand bumps, not four thousand.
     """
     if action is not None and action.startswith("pre_"):
         return  # m2m_changed: the post_* signal that follows is the write
-    bump_content_version()
+    stored = _stored_version()
+    if stored is None or len(stored) < 3:
+        _bump()
+    else:
+        scheduled_at = _scheduled_timestamp(instance)
+        if _version_used or scheduled_at < stored[1]:
+            # No query: the version's next scheduled time, or this post's if it comes first.
+            _bump(min(stored[1], scheduled_at))
     connection = transaction.get_connection(using)
     if connection.in_atomic_block and any(func is bump_content_version for _, func, _ in connection.run_on_commit):
         return
