@@ -75,10 +75,29 @@ def highlight(snippet: str) -> SafeString:
     return mark_safe("".join(parts))  # every character above went through escape() or is our own tag
 
 
+# A word found in most posts matches tens of thousands at 100,000 posts; scoring every match costs more
+# than the page is worth. The newest MAX_RANKED matches (by when they were added) are ranked, and
+# the count says "more than" beyond that.
+MAX_RANKED = 5000
+
+
 def _published_ids_sql() -> tuple[str, list]:
     """The one publication rule, as a subquery of post ids."""
     sql, params = Post.objects.published().order_by().values("pk").query.sql_with_params()
     return sql, list(params)
+
+
+def _hidden_ids_sql() -> tuple[str, list]:
+    """Posts the public may not see, as subqueries: the model's ``drafts()`` and ``scheduled()``.
+
+    A few ids instead of the many that ``published()`` selects: SQLite builds the list for every
+    search, and at 100,000 posts the published one took 40 ms. That the three QuerySet methods
+    cover every post exactly once is pinned by ``test_search.TestPublicationRule``.
+    """
+    drafts, drafts_params = Post.objects.drafts().order_by().values("pk").query.sql_with_params()
+    scheduled, scheduled_params = Post.objects.scheduled().order_by().values("pk").query.sql_with_params()
+    sql = f"+blog_post_fts.rowid NOT IN ({drafts}) AND +blog_post_fts.rowid NOT IN ({scheduled})"
+    return sql, [*drafts_params, *scheduled_params]
 
 
 class SqliteBackend:
@@ -91,11 +110,14 @@ class SqliteBackend:
         # Each word becomes an FTS5 string literal ("" doubles a quote); juxtaposed strings mean AND.
         return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
-    def _where(self, words, tag_id):
-        published_sql, params = _published_ids_sql()
-        # The unary + keeps SQLite from pushing "rowid IN (…)" into FTS5 as one lookup per public post
-        # (a hundred times slower at 1,000 posts): match first, then filter the matches.
-        where = f"blog_post_fts MATCH %s AND +blog_post_fts.rowid IN ({published_sql})"
+    def _matches(self, words, tag_id) -> tuple[str, list]:
+        """Public matches, as a WHERE clause on blog_post_fts.
+
+        The unary + keeps SQLite from pushing "rowid IN (…)" into FTS5 as one lookup per listed id
+        (a hundred times slower): match first, then filter the matches.
+        """
+        hidden, params = _hidden_ids_sql()
+        where = f"blog_post_fts MATCH %s AND {hidden}"
         params = [self.match_expression(words), *params]
         if tag_id is not None:
             where += " AND +blog_post_fts.rowid IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
@@ -103,25 +125,31 @@ class SqliteBackend:
         return where, params
 
     def count(self, words, tag_id) -> int:
-        where, params = self._where(words, tag_id)
+        """How many public posts match, counting no further than MAX_RANKED + 1."""
+        where, params = self._matches(words, tag_id)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM blog_post_fts WHERE {where} LIMIT %s)"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM blog_post_fts WHERE {where}", params)
+            cursor.execute(sql, [*params, MAX_RANKED + 1])
             return cursor.fetchone()[0]
 
     def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        where, params = self._where(words, tag_id)
-        # The inner query ranks every match and keeps one page of ids; only then does the outer one
-        # build snippets (which re-read each body), for those ids alone. Column 2 is body_text, 1 the
-        # excerpt: the body's snippet unless only the excerpt matched.
+        where, params = self._matches(words, tag_id)
+        # Inside out: the newest MAX_RANKED public matches (FTS5 reads rowids newest first and stops);
+        # those ranked by bm25, one page kept; snippets (which re-read each body) for that page only.
+        # Column 2 is body_text, 1 the excerpt: the body's snippet unless only the excerpt matched.
+        candidates = f"SELECT rowid FROM blog_post_fts WHERE {where} ORDER BY rowid DESC LIMIT {MAX_RANKED}"
+        ranked = (
+            "SELECT rowid FROM blog_post_fts WHERE blog_post_fts MATCH %s "
+            f"AND +blog_post_fts.rowid IN ({candidates}) ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s"
+        )
         sql = (
             "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s) "
-            "FROM blog_post_fts WHERE blog_post_fts MATCH %s AND rowid IN ("
-            f"SELECT rowid FROM blog_post_fts WHERE {where} ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s) "
-            f"ORDER BY {self.RANK}, rowid DESC"
+            f"FROM blog_post_fts WHERE blog_post_fts MATCH %s AND rowid IN ({ranked}) ORDER BY {self.RANK}, rowid DESC"
         )
         marks = [MARK_START, MARK_END, SNIPPET_WORDS]
+        match = params[0]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*marks, *marks, params[0], *params, limit, offset])
+            cursor.execute(sql, [*marks, *marks, match, match, *params, limit, offset])
             rows = cursor.fetchall()
         return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
 
@@ -136,7 +164,7 @@ class PostgresBackend:
         # Quoted, every word is a plain phrase to websearch_to_tsquery: "or" and "-" lose their powers.
         return " ".join('"' + word.replace('"', " ") + '"' for word in words)
 
-    def _where(self, words, tag_id):
+    def _matches(self, words, tag_id):
         published_sql, params = _published_ids_sql()
         where = f"p.search_vector @@ q.query AND p.id IN ({published_sql})"
         if tag_id is not None:
@@ -145,22 +173,28 @@ class PostgresBackend:
         return where, params
 
     def count(self, words, tag_id) -> int:
-        where, params = self._where(words, tag_id)
-        sql = f"SELECT count(*) FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) WHERE {where}"
+        """How many public posts match, counting no further than MAX_RANKED + 1."""
+        where, params = self._matches(words, tag_id)
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) "
+            f"WHERE {where} LIMIT %s) AS capped"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.web_query(words), *params])
+            cursor.execute(sql, [self.web_query(words), *params, MAX_RANKED + 1])
             return cursor.fetchone()[0]
 
     def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        where, params = self._where(words, tag_id)
-        # Rank and cut the page first; ts_headline (which re-parses the text) runs on those rows only.
+        where, params = self._matches(words, tag_id)
+        # Inside out: the newest MAX_RANKED public matches; ranked, one page kept; then ts_headline
+        # (which re-parses the text) for that page's rows only.
         sql = (
-            "SELECT hit.id, ts_headline('english', CASE WHEN hit.body_text = '' THEN hit.excerpt "
-            "ELSE hit.body_text END, hit.query, %s) "
-            "FROM (SELECT p.id, p.body_text, p.excerpt, q.query, ts_rank(p.search_vector, q.query) AS score, "
-            "p.published_at FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) "
-            f"WHERE {where} ORDER BY score DESC, p.published_at DESC, p.id DESC LIMIT %s OFFSET %s) AS hit "
-            "ORDER BY hit.score DESC, hit.published_at DESC, hit.id DESC"
+            "SELECT p.id, ts_headline('english', CASE WHEN p.body_text = '' THEN p.excerpt ELSE p.body_text END, "
+            "hit.query, %s) FROM ("
+            "SELECT c.id, c.query, ts_rank(c.search_vector, c.query) AS score FROM ("
+            "SELECT p.id, p.search_vector, q.query FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) "
+            f"WHERE {where} ORDER BY p.id DESC LIMIT {MAX_RANKED}) AS c "
+            "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s) AS hit "
+            "JOIN blog_post p ON p.id = hit.id ORDER BY hit.score DESC, hit.id DESC"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.HEADLINE_OPTIONS, self.web_query(words), *params, limit, offset])
@@ -201,6 +235,15 @@ class Results:
         self._count = None
 
     def count(self) -> int:
+        """Matching public posts, at most MAX_RANKED (see ``more_than``)."""
+        return min(self._matching(), MAX_RANKED)
+
+    @property
+    def more_than(self) -> bool:
+        """True when more posts match than are ranked and counted."""
+        return self._matching() > MAX_RANKED
+
+    def _matching(self) -> int:
         if self._count is None:
             if not self.words:
                 self._count = 0

@@ -92,6 +92,20 @@ class TestPublicationRule:
         assert "Lantern public" in html and "Lantern draft" not in html and "Lantern later" not in html
         assert "1 essay found" in html
 
+    def test_drafts_scheduled_and_published_cover_every_post_once(self):
+        """The search filters out drafts() and scheduled() rather than list every published() id: that is
+        only the same rule while the three cover every status and date exactly once. A new status fails here."""
+        now = timezone.now()
+        for status in Post.Status.values:
+            for when in (now - datetime.timedelta(days=1), now + datetime.timedelta(days=1)):
+                post = PostFactory(status=status, published_at=when)
+                homes = [
+                    Post.objects.published().filter(pk=post.pk).exists(),
+                    Post.objects.drafts().filter(pk=post.pk).exists(),
+                    Post.objects.scheduled().filter(pk=post.pk).exists(),
+                ]
+                assert homes.count(True) == 1, (status, when, homes)
+
     def test_staff_search_is_public_only_too(self, client, django_user_model):
         staff = django_user_model.objects.create_user(email="ed@example.org", password="pw", is_staff=True)
         PostFactory(title="Lantern draft", body="lantern", status=Post.Status.DRAFT)
@@ -161,6 +175,17 @@ class TestHostileQueries:
     def test_page_past_the_end_is_404(self, client):
         PostFactory(title="Rest", body="rest")
         assert client.get("/search/", {"q": "rest", "page": "2"}).status_code == 404
+
+
+class TestVeryCommonWords:
+    def test_only_the_newest_matches_are_ranked_and_the_count_says_more(self, client, monkeypatch):
+        monkeypatch.setattr(search, "MAX_RANKED", 3)
+        posts = [PostFactory(title=f"Pebble {i}", body="pebble", days_ago=i + 1) for i in range(5)]
+        results = search.search("pebble")
+        assert results.count() == 3 and results.more_than
+        # The three added last are the ones ranked.
+        assert {hit.pk for hit in results[0:10]} == {post.pk for post in posts[-3:]}
+        assert "More than 3 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
 
 
 class TestPage:
