@@ -134,22 +134,21 @@ class SqliteBackend:
 
     def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
         where, params = self._matches(words, tag_id)
-        # Inside out: the newest MAX_RANKED public matches (FTS5 reads rowids newest first and stops);
-        # those ranked by bm25, one page kept; snippets (which re-read each body) for that page only.
-        # Column 2 is body_text, 1 the excerpt: the body's snippet unless only the excerpt matched.
-        candidates = f"SELECT rowid FROM blog_post_fts WHERE {where} ORDER BY rowid DESC LIMIT {MAX_RANKED}"
-        ranked = (
-            "SELECT rowid FROM blog_post_fts WHERE blog_post_fts MATCH %s "
-            f"AND +blog_post_fts.rowid IN ({candidates}) ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s"
-        )
+        # Inside out: the newest MAX_RANKED public matches with their bm25 score (FTS5 reads rowids
+        # newest first and stops, scoring only what it returns); those sorted, one page kept; snippets
+        # (which re-read each body) for that page only. Column 2 is body_text, 1 the excerpt: the
+        # body's snippet unless only the excerpt matched.
         sql = (
+            f"WITH candidates AS MATERIALIZED (SELECT rowid AS id, {self.RANK} AS score FROM blog_post_fts "
+            f"WHERE {where} ORDER BY rowid DESC LIMIT {MAX_RANKED}), "
+            "ranked AS MATERIALIZED (SELECT id, score FROM candidates ORDER BY score, id DESC LIMIT %s OFFSET %s) "
             "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s) "
-            f"FROM blog_post_fts WHERE blog_post_fts MATCH %s AND rowid IN ({ranked}) ORDER BY {self.RANK}, rowid DESC"
+            "FROM blog_post_fts JOIN ranked ON ranked.id = blog_post_fts.rowid WHERE blog_post_fts MATCH %s "
+            "ORDER BY ranked.score, ranked.id DESC"
         )
         marks = [MARK_START, MARK_END, SNIPPET_WORDS]
-        match = params[0]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*marks, *marks, match, match, *params, limit, offset])
+            cursor.execute(sql, [*params, limit, offset, *marks, *marks, params[0]])
             rows = cursor.fetchall()
         return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
 
