@@ -29,3 +29,12 @@ def test_a_link_button_is_neither_the_excerpt_nor_searchable_text():
     assert first_paragraph(html) == "The first real paragraph."
     assert html_to_text(html) == "The first real paragraph."
     assert 'class="back-button"' in html
+
+
+def test_one_document_leaves_nothing_behind_for_the_next():
+    """The converter is reused; footnotes, abbreviations and heading ids must not leak between posts."""
+    first = render("Text[^1] with HTML.\n\n[^1]: A note.\n\n*[HTML]: Hyper Text\n\n## Same heading\n")
+    second = render("Plain HTML.\n\n## Same heading\n")
+    assert "footnote" in first and "<abbr" in first
+    assert "footnote" not in second and "<abbr" not in second
+    assert 'id="same-heading"' in second
