@@ -22,7 +22,7 @@ from accounts.services import saved_post_ids
 from blog.caching import cached_count, public_page, set_last_modified
 from blog.models import Post
 from blog.pagination import paginate
-from blog.search import SearchForm
+from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
 
 POSTS_PER_PAGE = 10
@@ -204,12 +204,16 @@ def search(request):
     if not form.is_valid():
         raise Http404("No such search.")  # a malformed ?tag= or ?page=; ?q= is cleaned, never refused
     query = form.cleaned_data["q"]
+    # Over-long text is searched by its start, and the reader is told so rather than refused.
+    query_was_cut = len(request.GET.get("q", "").strip()) > MAX_QUERY_LENGTH
     tag = get_object_or_404(Tag, slug=form.cleaned_data["tag"]) if form.cleaned_data["tag"] else None
     page = paginate(request, search_posts(query, tag=tag), POSTS_PER_PAGE)
     hits = list(page.object_list)
     extra_query = urlencode({key: value for key, value in (("q", query), ("tag", tag.slug if tag else "")) if value})
     context = {
         "query": query,
+        "query_was_cut": query_was_cut,
+        "max_query_length": MAX_QUERY_LENGTH,
         "tag": tag,
         "page": page,
         "hits": hits,

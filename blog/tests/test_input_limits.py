@@ -97,7 +97,10 @@ def test_an_over_long_search_is_cut_to_its_cap_not_a_crash(client, post):
     response = client.get("/search/", {"q": "tea " * 2560})
     assert response.status_code == 200
     assert response.context["query"] == ("tea " * 50)[:200].strip()
-    assert 'maxlength="200"' in response.content.decode()
+    html = response.content.decode()
+    assert 'maxlength="200"' in html
+    assert "only the first 200 were used" in html and 'aria-invalid="true"' in html
+    assert "only the first" not in client.get("/search/", {"q": "tea"}).content.decode()
 
 
 def test_a_request_body_past_the_size_limit_is_a_bad_request(member_client, post):
