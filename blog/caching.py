@@ -145,6 +145,16 @@ def cached_count(queryset, *parts) -> int:
     return count
 
 
+def cached_list(compute, *parts) -> list:
+    """``list(compute())`` kept under the content version (for a list every write may change)."""
+    key = versioned_key("list", *parts)
+    items = cache.get(key)
+    if items is None:
+        items = list(compute())
+        cache.set(key, items, PAGE_TIMEOUT)
+    return items
+
+
 def card_version(post) -> str:
     """What a post card's fragment depends on: the row's version, its date and its tags (prefetched)."""
     tags = ",".join(f"{tag.pk}={tag.name}" for tag in post.tags.all())

@@ -301,6 +301,8 @@ class TestMemberQueryBudget:
             ("/", 5),
             # session, user, the tag, the page of posts, its tags, saved ids
             ("/tags/rest/", 6),
+            # session, user (the tags in use and their counts are kept under the content version)
+            ("/tags/", 2),
             # session, user, the post, its tags, previous, next, related, saved ids (the body is a fragment)
             ("/posts/{slug}/", 8),
             # session, user, the ranked page, its posts, their tags, saved ids (the count is cached)
