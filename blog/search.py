@@ -6,8 +6,12 @@ column with its GIN index. Both are created and kept in step by triggers (migrat
 
 Reader text is never query syntax: it is cut into words, control characters are dropped,
 and every word goes to the database as a quoted string literal, so ``NEAR(``, ``*``, ``-``,
-``OR`` and stray quotes are just text. Only ids that ``Post.objects.published()`` selects
-can match: drafts and scheduled posts never appear.
+``OR`` and stray quotes are just text.
+
+Drafts and scheduled posts never appear: the SQL leaves out what ``Post.objects.drafts()`` and
+``scheduled()`` select (SQLite) or keeps what ``published()`` selects (PostgreSQL), and the page's
+posts are then loaded through ``published()`` once more. A word found in most posts is ranked among
+its newest MAX_RANKED matches, so a search costs about the same at 1,000 and at 100,000 posts.
 
 Snippets come from the database with private-use marker characters around the matches;
 :func:`highlight` escapes the whole snippet first and only then turns the markers into
