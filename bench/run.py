@@ -159,6 +159,12 @@ def measure_import(options, base: Path) -> list[dict]:
     return results
 
 
+def _database() -> str:
+    if os.environ.get("BENCH_DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return "PostgreSQL (BENCH_DATABASE_URL; the imports go into it too)"
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -175,7 +181,7 @@ def machine() -> str:
         memory = 0
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory} GB RAM; Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
+        f"{_database()}, {platform.system()} {platform.release()}"
     )
 
 
