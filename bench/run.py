@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import platform
+import secrets
 import shutil
 import signal
 import socket
@@ -36,7 +37,7 @@ def _environment(var_dir: Path) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DJANGO_VAR_DIR=str(var_dir),
-        DJANGO_SECRET_KEY="bench-only-not-a-secret",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(32),
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DJANGO_LOG_LEVEL="WARNING",

@@ -7,6 +7,7 @@ Defaults give a working local site on SQLite with no set-up; production sets
 
 import datetime
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -67,8 +68,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (set DJANGO_DEBUG=1 for local development)."
         )
-    # Only ever used with DEBUG on, on a developer's machine.
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    # Only with DEBUG on, on a developer's machine: a random key kept under var/ (git-ignored), so
+    # development sessions survive restarts and no key ever sits in the repository.
+    _dev_key_file = VAR_DIR / "dev-secret-key"
+    if not _dev_key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _dev_key_file.write_text(secrets.token_urlsafe(50))
+        _dev_key_file.chmod(0o600)
+    SECRET_KEY = _dev_key_file.read_text().strip()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 

@@ -12,6 +12,7 @@ Run: ``python -m e2e.lighthouse`` (``make lighthouse`` installs what it needs fi
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -45,7 +46,7 @@ def _site_env(var_dir: Path, base_url: str) -> dict:
     }
     env.update(
         DJANGO_VAR_DIR=str(var_dir),
-        DJANGO_SECRET_KEY="lighthouse-run-only-not-a-secret",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(32),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=base_url,
         DJANGO_LOG_LEVEL="WARNING",
