@@ -63,11 +63,13 @@ def mailer_from_url(url: str) -> dict:
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (set DJANGO_DEBUG=1 for local development)."
-        )
+SECRET_KEY_MISSING = (
+    "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (set DJANGO_DEBUG=1 for local development)."
+)
+# With debug off and no key, SECRET_KEY stays empty: commands that sign nothing (migrate, collectstatic,
+# makemigrations, e.g. in an image build) still run, Django refuses anything that would sign with it, and
+# config/wsgi.py and asgi.py refuse to start a server at all.
+if not SECRET_KEY and DEBUG:
     # Only with DEBUG on, on a developer's machine: a random key kept under var/ (git-ignored), so
     # development sessions survive restarts and no key ever sits in the repository.
     _dev_key_file = VAR_DIR / "dev-secret-key"
