@@ -3,12 +3,23 @@
 A NUL character cannot appear in any slug, tag or page of the site, and PostgreSQL refuses to
 compare text containing one (a ``DataError``, which a view would turn into a 500). Rather than guard
 every lookup, requests whose path or query string carries one are answered 400 here, once.
-Form bodies need no guard: Django's form fields already reject NUL as a form error.
+Form bodies need no guard: Django's form fields already reject NUL as a form error. The one exception
+is the reader's search text (``q`` on the search page): its form drops control characters before any
+query, and a reader who pasted one deserves results or "nothing found", not an error.
 """
 
+from functools import cache
+
 from django.http import HttpResponseBadRequest
+from django.urls import reverse
 
 NUL = "\x00"
+
+
+@cache
+def _free_text() -> tuple[str, str]:
+    """(path, parameter) whose value a form cleans itself."""
+    return reverse("blog:search"), "q"
 
 
 class RefuseNulMiddleware:
@@ -18,8 +29,11 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        path, free_text = _free_text()
+        cleaned_by_form = free_text if request.path == path else None
         if NUL in request.path or any(
-            NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()
+            NUL in key or (key != cleaned_by_form and any(NUL in value for value in values))
+            for key, values in request.GET.lists()
         ):
             return HttpResponseBadRequest("Bad request.\n", content_type="text/plain; charset=utf-8")
         return self.get_response(request)
