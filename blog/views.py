@@ -139,7 +139,8 @@ def archive(request):
 @require_safe
 @public_page
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    # From SITE_URL, like the sitemap itself: the page is cached by path alone, whatever Host asked.
+    sitemap_url = f"{settings.SITE_URL}{reverse('sitemap')}"
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -220,7 +220,7 @@ class TestRobotsAndErrors:
     def test_robots_points_to_the_sitemap(self, client):
         response = client.get("/robots.txt")
         assert response["Content-Type"].startswith("text/plain")
-        assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+        assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in response.content.decode()
 
     def test_404_page_is_styled(self, client):
         response = client.get("/posts/missing/")
