@@ -6,8 +6,6 @@ page uncacheable. Only forms (log in, sign up) hand out a CSRF cookie.
 
 import pytest
 
-from blog.tests.factories import PostFactory
-
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PATHS = [
@@ -32,8 +30,9 @@ PUBLIC_PATHS = [
 
 
 @pytest.fixture(autouse=True)
-def post():
-    return PostFactory(title="Tea in the garden", slug="tea-in-the-garden", tags=["Rest"])
+def _published_post(post):
+    """Every public page in this module has a post to show (and link to)."""
+    return post
 
 
 def set_cookies(response) -> list[str]:

@@ -5,17 +5,13 @@ with no set-up), against a real file, because an in-memory test database cannot 
 """
 
 import json
-import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from blog.tests.fresh_process import shell
 
 PROBE = """
 import json
@@ -33,21 +29,8 @@ print(json.dumps({"pragmas": pragmas, "transaction_mode": connection.transaction
 def sqlite_settings(tmp_path_factory):
     """What a fresh process with the default SQLite database reports about its connection."""
     var_dir = tmp_path_factory.mktemp("var")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_DEBUG", "PYTEST_XDIST_WORKER"}
-    }
-    env.update({"DJANGO_VAR_DIR": str(var_dir), "DJANGO_SECRET_KEY": "probe-only-" + "x" * 50})
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", PROBE],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = shell(PROBE, var_dir=var_dir, DJANGO_SECRET_KEY="probe-only-" + "x" * 50)
+    assert result.returncode == 0, result.stderr
     return {**json.loads(result.stdout.strip().splitlines()[-1]), "var_dir": var_dir}
 
 

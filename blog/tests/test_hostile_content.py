@@ -11,7 +11,6 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import Resolver404, resolve
 from taggit.models import Tag
 
@@ -167,11 +166,6 @@ def audit_feed(xml: bytes) -> list[str]:
         if element.get("type") == "html" and element.text:
             problems += [f"feed {element.tag[len(ATOM) :]}: {p}" for p in audit_html(element.text, jsonld_allowed=0)]
     return problems
-
-
-@pytest.fixture
-def member():
-    return get_user_model().objects.create_user(email="reader@example.org", password="a long password here")
 
 
 def hostile_post(payload: str) -> Post:

@@ -9,21 +9,10 @@ from django.test import Client
 
 from accounts import services
 from accounts.models import Favourite
-from blog.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
 NOTE_LIMIT = services.NOTE_MAX_LENGTH
-
-
-@pytest.fixture
-def post():
-    return PostFactory(title="Tea in the garden", slug="tea-in-the-garden", tags=["Rest"])
-
-
-@pytest.fixture
-def member():
-    return get_user_model().objects.create_user(email="reader@example.org", password="a long password here")
 
 
 @pytest.fixture

@@ -1,45 +1,31 @@
 """Secure defaults: check --deploy passes in production-like settings, every kind of response carries
 the security headers, and no page loads anything from another origin."""
 
-import os
 import secrets
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from blog.tests.factories import PostFactory
+from blog.tests.fresh_process import manage, shell
 
 pytestmark = pytest.mark.django_db
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-
 
 def test_check_deploy_reports_no_issue_in_production_like_settings(tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        {
-            "DJANGO_HTTPS": "1",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": "essays.example.org",
-            "SITE_URL": "https://essays.example.org",
-            "EMAIL_URL": "smtp://site:password@smtp.example.org:587",
-            "DJANGO_VAR_DIR": str(tmp_path),
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        var_dir=tmp_path,
+        DJANGO_HTTPS="1",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="essays.example.org",
+        SITE_URL="https://essays.example.org",
+        EMAIL_URL="smtp://site:password@smtp.example.org:587",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -51,17 +37,8 @@ def test_https_mode_turns_on_secure_cookies_hsts_and_the_proxy_aware_redirect(tm
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
     )
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update({"DJANGO_HTTPS": "1", "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_VAR_DIR": str(tmp_path)})
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", probe],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = shell(probe, var_dir=tmp_path, DJANGO_HTTPS="1", DJANGO_SECRET_KEY="x" * 60)
+    assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "True",
         "('HTTP_X_FORWARDED_PROTO',",
@@ -81,16 +58,6 @@ def test_https_mode_redirects_plain_http_but_trusts_the_proxy_header(client, set
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
     assert client.get("/robots.txt", headers={"X-Forwarded-Proto": "https"}).status_code == 200
-
-
-@pytest.fixture
-def post():
-    return PostFactory(title="Tea in the garden", slug="tea-in-the-garden", tags=["Rest"])
-
-
-@pytest.fixture
-def member():
-    return get_user_model().objects.create_user(email="reader@example.org", password="a long password here")
 
 
 def _csp(response) -> dict[str, list[str]]:
