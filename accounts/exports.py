@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Favourite
+from blog.models import site_url
 
 FORMAT_VERSION = 1
 
@@ -41,7 +42,7 @@ def member_data(user) -> dict:
         "saved_pieces": [
             {
                 "title": favourite.title,
-                "url": f"{settings.SITE_URL}{favourite.post.get_absolute_url()}" if favourite.post_id else None,
+                "url": site_url(favourite.post.get_absolute_url()) if favourite.post_id else None,
                 "status": favourite.status,
                 "saved_at": _iso(favourite.saved_at),
                 "note": favourite.note,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from blog.caching import public_page
-from blog.models import Post
+from blog.models import Post, site_url
 
 FEED_LENGTH = 20
 
@@ -22,14 +22,6 @@ class FullContentAtomFeed(Atom1Feed):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def obj_url(tag) -> str:
-    return reverse("blog:tag-detail", kwargs={"slug": tag.slug})
 
 
 class LatestPostsFeed(Feed):
@@ -46,10 +38,10 @@ class LatestPostsFeed(Feed):
         return settings.SITE_DESCRIPTION
 
     def link(self):
-        return absolute("/")
+        return site_url(reverse("blog:home"))
 
     def feed_url(self):
-        return absolute("/feed.xml")
+        return site_url(reverse("blog:feed"))
 
     def items(self):
         return Post.objects.published().prefetch_related("tags")[:FEED_LENGTH]
@@ -63,10 +55,10 @@ class LatestPostsFeed(Feed):
         return escape(item.excerpt)
 
     def item_link(self, item):
-        return absolute(item.get_absolute_url())
+        return site_url(item.get_absolute_url())
 
     def item_guid(self, item):
-        return absolute(item.get_absolute_url())
+        return site_url(item.get_absolute_url())
 
     def item_pubdate(self, item):
         return item.published_at
@@ -92,10 +84,10 @@ class TagFeed(LatestPostsFeed):
         return f"Pieces tagged {obj.name}."
 
     def link(self, obj):
-        return absolute(obj_url(obj))
+        return site_url(reverse("blog:tag-detail", kwargs={"slug": obj.slug}))
 
     def feed_url(self, obj):
-        return absolute(f"{obj_url(obj)}feed.xml")
+        return site_url(reverse("blog:tag-feed", kwargs={"slug": obj.slug}))
 
     def items(self, obj):
         return Post.objects.published().filter(tags=obj).prefetch_related("tags")[:FEED_LENGTH]

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,14 +37,29 @@ def ensure_tag_slug(sender, instance, **kwargs) -> None:
     taggit slugifies "🌱" or "---" to "", which no URL can carry. This only fills a
     derived field taggit left blank; it decides nothing else.
     """
-    if instance.slug:
-        return
-    base = make_slug(instance.name, 90) or "tag"
-    taken = set(sender.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if not instance.slug:
+        instance.slug = free_slug(make_slug(instance.name, 90) or "tag", sender.objects.all())
+
+
+def free_slug(base: str, others: models.QuerySet) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever no row of ``others`` has yet."""
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
-    instance.slug = slug
+    return slug
+
+
+def site_url(path: str) -> str:
+    """An absolute URL on the public site (``SITE_URL``), whatever Host a request carried."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def tags_in_use():
+    """Tags that at least one public post carries (one row per post tagged: add ``distinct()`` or a count)."""
+    from taggit.models import Tag
+
+    return Tag.objects.filter(blog_taggedpost_items__content_object__in=Post.objects.published().values("pk"))
 
 
 class PostQuerySet(models.QuerySet):
@@ -174,10 +190,4 @@ class Post(models.Model):
     @classmethod
     def unique_slug(cls, text: str, *, exclude_pk=None) -> str:
         """A slug from ``text`` that no other post has yet ("post" when the text gives none)."""
-        base = make_slug(text, SLUG_MAX_LENGTH - 8) or "post"
-        taken = cls.objects.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug", flat=True)
-        taken = set(taken)
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return free_slug(make_slug(text, SLUG_MAX_LENGTH - 8) or "post", cls.objects.exclude(pk=exclude_pk))

@@ -5,9 +5,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from taggit.models import Tag
 
-from blog.models import Post
+from blog.models import Post, tags_in_use
 
 
 class SiteUrlSitemap(Sitemap):
@@ -47,8 +46,7 @@ class TagSitemap(SiteUrlSitemap):
     changefreq = "weekly"
 
     def items(self):
-        public_ids = Post.objects.published().values("pk")
-        return Tag.objects.filter(blog_taggedpost_items__content_object__in=public_ids).distinct().order_by("slug")
+        return tags_in_use().distinct().order_by("slug")
 
     def location(self, tag):
         return reverse("blog:tag-detail", kwargs={"slug": tag.slug})

@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from accounts.services import saved_post_ids
 from blog.caching import cached_count, cached_list, public_page, set_last_modified
-from blog.models import Post
+from blog.models import Post, site_url, tags_in_use
 from blog.pagination import paginate
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
@@ -33,12 +33,7 @@ _JEKYLL_DATE_PATH = re.compile(r"^/(?:[^?#]*/)?\d{4}/\d{1,2}/\d{1,2}/(?P<slug>[^
 
 def _tags_in_use():
     """Tags with at least one public post, with their counts."""
-    public_ids = Post.objects.published().values("pk")
-    return (
-        Tag.objects.filter(blog_taggedpost_items__content_object__in=public_ids)
-        .annotate(num_posts=Count("blog_taggedpost_items"))
-        .order_by("name")
-    )
+    return tags_in_use().annotate(num_posts=Count("blog_taggedpost_items")).order_by("name")
 
 
 def _list_context(request, page) -> dict:
@@ -140,7 +135,7 @@ def archive(request):
 @public_page
 def robots_txt(request):
     # From SITE_URL, like the sitemap itself: the page is cached by path alone, whatever Host asked.
-    sitemap_url = f"{settings.SITE_URL}{reverse('sitemap')}"
+    sitemap_url = site_url(reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from blog.models import site_url
+
 register = template.Library()
 
 # Characters that could end a <script> block or start markup, escaped as JSON allows.
@@ -15,14 +17,14 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 @register.simple_tag
 def absolute_url(path: str) -> str:
-    """``SITE_URL`` + path, for canonical links, Open Graph and feeds."""
-    return f"{settings.SITE_URL}{path}"
+    """``SITE_URL`` + path, for canonical links and Open Graph."""
+    return site_url(path)
 
 
 @register.simple_tag
 def post_jsonld(post):
     """A ``BlogPosting`` JSON-LD block (a data block, not a script: CSP does not run it)."""
-    url = f"{settings.SITE_URL}{post.get_absolute_url()}"
+    url = site_url(post.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",

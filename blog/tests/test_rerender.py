@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from blog.caching import content_version
 from blog.models import Post
 from blog.tests.factories import PostFactory
 
@@ -22,6 +23,9 @@ def test_rerender_fixes_stale_html_and_leaves_the_rest():
     assert "2 posts checked, 1 would change" in out.getvalue()
     assert Post.objects.get(pk=stale.pk).body_html == "<p>old renderer</p>"
 
+    version = content_version()
     call_command("rerender_posts", stdout=out)
     assert Post.objects.get(pk=stale.pk).body_html == "<p>Some <em>kind</em> words.</p>"
+    assert Post.objects.get(pk=stale.pk).updated_at > stale.updated_at
+    assert content_version() != version
     assert Post.objects.get(pk=fresh.pk).updated_at == fresh_updated

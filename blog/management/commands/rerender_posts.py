@@ -2,12 +2,16 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from blog.caching import bump_content_version
 from blog.models import Post
+
+DERIVED = ("body_html", "body_text", "reading_minutes")
 
 
 class Command(BaseCommand):
-    help = "Re-render body_html (and the text, excerpt and reading time derived from it) for every post."
+    help = "Re-render body_html (and the text and reading time derived from it) for every post."
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count the posts whose HTML would change.")
@@ -17,15 +21,20 @@ class Command(BaseCommand):
         for pk in Post.objects.order_by("pk").values_list("pk", flat=True).iterator():
             with transaction.atomic():
                 post = Post.objects.select_for_update().get(pk=pk)
-                before = (post.body_html, post.body_text, post.reading_minutes)
+                before = [getattr(post, name) for name in DERIVED]
                 post.render()
                 total += 1
-                if (post.body_html, post.body_text, post.reading_minutes) == before:
+                if [getattr(post, name) for name in DERIVED] == before:
                     continue
                 changed += 1
                 if not dry_run:
-                    post.save(update_fields=["body_html"])
+                    # Post.save() would render the body a second time; the fresh values are already here.
+                    # updated_at moves too: it is the version the member fragments are keyed on.
+                    fresh = {name: getattr(post, name) for name in DERIVED}
+                    Post.objects.filter(pk=pk).update(**fresh, updated_at=timezone.now())
                 if options["verbosity"] > 1:
                     self.stdout.write(f"re-rendered {post.slug}")
+        if changed and not dry_run:
+            bump_content_version()  # queryset updates send no signals: retire the cached pages here
         verb = "would change" if dry_run else "changed"
         self.stdout.write(self.style.SUCCESS(f"{total} posts checked, {changed} {verb}"))
