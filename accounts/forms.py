@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.validators import MaxLengthValidator
 
-from accounts.services import NOTE_MAX_LENGTH
+from accounts.services import NOTE_MAX_LENGTH, normalise_note
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a forward path, and the column's size
 PASSWORD_MAX_LENGTH = 256
@@ -130,8 +130,7 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_note(self) -> str:
-        # Browsers count a line break as one character but send two (CRLF): count what was typed.
-        note = self.cleaned_data["note"].replace("\r\n", "\n").replace("\r", "\n").strip()
+        note = normalise_note(self.cleaned_data["note"])
         if len(note) > NOTE_MAX_LENGTH:
             raise forms.ValidationError(
                 f"A note can hold up to {NOTE_MAX_LENGTH:,} characters; this one has {len(note):,}.",

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+# How long a private note may be, as the member typed it (see accounts.services.normalise_note).
+NOTE_MAX_LENGTH = 2000
+
 
 class MemberManager(UserManager):
     """Create users by email; there is no username."""
@@ -74,7 +77,7 @@ class Favourite(models.Model):
     post = models.ForeignKey("blog.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="favourites")
     post_title = models.CharField(max_length=500)
     saved_at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(max_length=2000, blank=True)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = FavouriteQuerySet.as_manager()
 

@@ -6,9 +6,8 @@ cannot reach another member's data by passing the wrong object: ownership is par
 
 from django.db import IntegrityError, transaction
 
-from accounts.models import Favourite
+from accounts.models import NOTE_MAX_LENGTH, Favourite
 
-NOTE_MAX_LENGTH = 2000
 # Past this many posts in one list, asking "which of these" costs more than reading the member's few saved ids.
 _IN_LIST_LIMIT = 500
 
@@ -35,12 +34,17 @@ def favourite_forget(*, user, key) -> bool:
     return bool(deleted)
 
 
+def normalise_note(note: str) -> str:
+    """A note as the member typed it: browsers send a line break as CRLF but count it as one character."""
+    return note.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def note_set(*, favourite: Favourite, note: str) -> Favourite:
     """Replace the private note on the member's ``favourite``; an empty ``note`` clears it.
 
     Line endings are normalised first, so the 2,000-character limit counts what a person typed.
     """
-    note = note.replace("\r\n", "\n").replace("\r", "\n").strip()
+    note = normalise_note(note)
     if len(note) > NOTE_MAX_LENGTH:
         raise ValueError(f"A note holds at most {NOTE_MAX_LENGTH} characters.")
     favourite.note = note
