@@ -289,8 +289,7 @@ class QueryField(forms.CharField):
 
 
 class SearchForm(forms.Form):
-    """``?q=`` (never rejected: see QueryField), ``?tag=`` (a slug) and ``?page=`` (a positive integer)."""
+    """``?q=`` (never rejected: see QueryField) and ``?tag=`` (a slug); ``?page=`` is blog.pagination's."""
 
     q = QueryField(required=False)
     tag = forms.SlugField(required=False, allow_unicode=True, max_length=255)
-    page = forms.IntegerField(required=False, min_value=1, max_value=9_999_999)

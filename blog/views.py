@@ -198,7 +198,7 @@ def search(request):
     """Full-text search over public posts: ranked, highlighted, ten a page, optionally within one tag."""
     form = SearchForm(request.GET)
     if not form.is_valid():
-        raise Http404("No such search.")  # a malformed ?tag= or ?page=; ?q= is cleaned, never refused
+        raise Http404("No such search.")  # a malformed ?tag=; ?q= is cleaned, never refused
     query = form.cleaned_data["q"]
     # Over-long text is searched by its start, and the reader is told so rather than refused.
     query_was_cut = len(request.GET.get("q", "").strip()) > MAX_QUERY_LENGTH
