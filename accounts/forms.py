@@ -56,11 +56,7 @@ class SignupForm(CappedInputMixin, allauth_forms.SignupForm):
     """
 
     def validate_unique_email(self, value: str) -> str:
-        user_model = get_user_model()
-        self.account_already_exists = (
-            user_model.objects.filter(email__iexact=value).exists()
-            or EmailAddress.objects.filter(email__iexact=value).exists()
-        )
+        self.account_already_exists = _address_taken(value)
         return value
 
 
@@ -88,9 +84,12 @@ class AddEmailForm(CappedInputMixin, allauth_forms.AddEmailForm):
         return super().save(request)
 
 
-def _address_taken(email: str, *, by_other_than) -> bool:
-    users = get_user_model().objects.filter(email__iexact=email).exclude(pk=by_other_than.pk)
-    addresses = EmailAddress.objects.filter(email__iexact=email).exclude(user=by_other_than)
+def _address_taken(email: str, *, by_other_than=None) -> bool:
+    """Whether an account (other than ``by_other_than``'s) logs in with, or holds, ``email``."""
+    users = get_user_model().objects.filter(email__iexact=email)
+    addresses = EmailAddress.objects.filter(email__iexact=email)
+    if by_other_than is not None:
+        users, addresses = users.exclude(pk=by_other_than.pk), addresses.exclude(user=by_other_than)
     return users.exists() or addresses.exists()
 
 
