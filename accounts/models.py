@@ -59,6 +59,11 @@ class FavouriteQuerySet(models.QuerySet):
         """The member's saved pieces, newest saved first."""
         return self.filter(user=user).order_by("-saved_at", "-id")
 
+    def for_saved_page(self):
+        """Only what a row of /saved/ shows (the page is built on every request, so every column counts)."""
+        fields = ("key", "note", "saved_at", "post_title", "post__slug", "post__title", "post__status")
+        return self.select_related("post").only(*fields, "post__published_at")
+
     def for_list(self):
         """What a list of saved pieces needs: the post's title and status, not its body."""
         return self.select_related("post").defer("post__body", "post__body_html", "post__body_text")

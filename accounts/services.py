@@ -66,10 +66,11 @@ def saved_post_ids(*, user, post_ids) -> set[int]:
     """Which of ``post_ids`` the member has saved: one query whatever the list's length."""
     if not user.is_authenticated or not post_ids:
         return set()
-    rows = Favourite.objects.filter(user=user, post__isnull=False)
     wanted = set(post_ids)
     if len(wanted) <= _IN_LIST_LIMIT:
-        rows = rows.filter(post_id__in=wanted)
+        rows = Favourite.objects.filter(user_id=user.pk, post_id__in=wanted)
+    else:
+        rows = Favourite.objects.filter(user_id=user.pk, post__isnull=False)
     return wanted.intersection(rows.values_list("post_id", flat=True))
 
 

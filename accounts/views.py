@@ -112,7 +112,7 @@ def _saved_tag(request):
 def saved(request):
     """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
     tag = _saved_tag(request)
-    favourites = Favourite.objects.for_user(request.user).for_list()
+    favourites = Favourite.objects.for_user(request.user).for_saved_page()
     if tag is not None:
         favourites = favourites.filter(post__tags=tag)
     try:
@@ -128,6 +128,7 @@ def saved(request):
         Tag.objects.filter(blog_taggedpost_items__content_object__favourites__user=request.user)
         .distinct()
         .order_by("name")
+        .values_list("pk", "name", "slug", named=True)  # a member may have hundreds: rows, not models
     )
     context = {
         "page": page,

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from accounts.services import saved_post_ids
-from blog.caching import cached_count, cached_list, public_page, set_last_modified
+from blog.caching import cached_list, public_page, set_last_modified
+from blog.cards import card_page
 from blog.models import Post, site_url, tags_in_use
 from blog.pagination import paginate
 from blog.search import MAX_QUERY_LENGTH, SearchForm
@@ -37,12 +38,10 @@ def _tags_in_use():
 
 
 def _list_context(request, page) -> dict:
-    """A page of post cards, and which of them the member has saved (one query)."""
-    posts = list(page.object_list)
+    """A page of post cards (blog.cards), and which of them the member has saved (one query)."""
     return {
         "page": page,
-        "posts": posts,
-        "saved_ids": saved_post_ids(user=request.user, post_ids=[post.pk for post in posts]),
+        "saved_ids": saved_post_ids(user=request.user, post_ids=[card.pk for card in page.object_list]),
     }
 
 
@@ -50,8 +49,7 @@ def _list_context(request, page) -> dict:
 @public_page
 def home(request):
     """Newest published posts, ten a page."""
-    posts = Post.objects.published().for_list()
-    page = paginate(request, posts, POSTS_PER_PAGE, count=cached_count(posts, "home"))
+    page = card_page(request, Post.objects.published().for_list(), POSTS_PER_PAGE, "home")
     return render(request, "blog/home.html", _list_context(request, page))
 
 
@@ -114,7 +112,7 @@ def tag_detail(request, slug):
     """One tag's posts, newest first, paginated."""
     tag = get_object_or_404(Tag, slug=slug)
     posts = Post.objects.published().filter(tags=tag).for_list()
-    page = paginate(request, posts, POSTS_PER_PAGE, count=cached_count(posts, "tag", tag.pk))
+    page = card_page(request, posts, POSTS_PER_PAGE, "tag", tag.pk)
     return render(request, "blog/tag_detail.html", {"tag": tag, **_list_context(request, page)})
 
 

@@ -41,13 +41,13 @@ class TestHome:
         PostFactory(published_at=timezone.now() + datetime.timedelta(days=1), title="Future piece")
         page1 = client.get("/")
         assert page1.status_code == 200
-        assert [p.pk for p in page1.context["posts"]] == [p.pk for p in posts[:10]]
+        assert [p.pk for p in page1.context["page"].object_list] == [p.pk for p in posts[:10]]
         html = page1.content.decode()
         assert "Secret draft" not in html and "Future piece" not in html
         assert posts[0].title in html and "min read" in html and f'datetime="{posts[0].published_at:%Y-%m-%d}' in html
         assert 'href="/tags/rest/"' in html
         page2 = client.get("/?page=2")
-        assert [p.pk for p in page2.context["posts"]] == [p.pk for p in posts[10:]]
+        assert [p.pk for p in page2.context["page"].object_list] == [p.pk for p in posts[10:]]
 
     @pytest.mark.parametrize("page", ["0", "-1", "3", "abc", "1.5", "", "99999999999", "9" * 5000, "1e3", " 1"])
     def test_bad_page_numbers_are_404(self, client, page):
@@ -150,9 +150,9 @@ class TestTags:
         PostFactory(tags=["Joy"], title="Joyful only")
         response = client.get("/tags/rest/")
         assert response.status_code == 200
-        assert [p.pk for p in response.context["posts"]] == [p.pk for p in rest[:10]]
+        assert [p.pk for p in response.context["page"].object_list] == [p.pk for p in rest[:10]]
         assert b"Joyful only" not in response.content
-        assert client.get("/tags/rest/?page=2").context["posts"] == [rest[10]]
+        assert [card.pk for card in client.get("/tags/rest/?page=2").context["page"].object_list] == [rest[10].pk]
         assert client.get("/tags/rest/?page=3").status_code == 404
         assert b'href="/tags/rest/feed.xml"' in response.content
 

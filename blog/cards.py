@@ -1,0 +1,73 @@
+"""Pages of post cards (home, a tag), built once per content version and shared by every reader.
+
+A list page costs a member what it costs the first reader after a change: one cache read returns the
+page's cards ready to show (each card's HTML, and the id, slug and title its Save button needs), and
+the count for the pagination. Only the Save buttons are the member's own, drawn around the cards on
+every request from one query for the saved state.
+
+On a miss (the first request after any write), each card comes from its own fragment keyed by the
+post's version, so a new post re-renders one card, not the page.
+"""
+
+from dataclasses import dataclass
+from hashlib import md5
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from blog.caching import PAGE_TIMEOUT, cached_count, card_version, versioned_key
+from blog.pagination import page_number, paginate
+
+
+@dataclass(frozen=True)
+class Card:
+    """One post as a card: what the Save button needs, and the card's HTML (all but the button)."""
+
+    pk: int
+    slug: str
+    title: str
+    html: SafeString
+    tags_html: SafeString
+
+
+def card_page(request, posts, per_page: int, *key_parts) -> Page:
+    """The ``?page=`` page of ``posts`` (a ``for_list()`` queryset) as a Django ``Page`` of :class:`Card`.
+
+    ``key_parts`` name the list (e.g. ``"tag", tag.pk``) and, with the content version and the page
+    number, key the cache. A page number past the end is a 404.
+    """
+    number = page_number(request)
+    key = versioned_key("cards", *key_parts, per_page, number)
+    stored = cache.get(key)
+    if stored is None:
+        page = paginate(request, posts, per_page, count=cached_count(posts, *key_parts))
+        stored = (page.paginator.count, _cards(page.object_list))
+        cache.set(key, stored, PAGE_TIMEOUT)
+    count, cards = stored
+    paginator = Paginator(posts, per_page, allow_empty_first_page=True)
+    paginator.count = count  # cached_property: assigning skips the query
+    return Page(cards, number, paginator)
+
+
+def _cards(posts) -> list[Card]:
+    posts = list(posts)
+    # The version holds tag names, which may contain anything: hash it into a key any backend accepts.
+    keys = {
+        post.pk: f"post-card:{md5(card_version(post).encode(), usedforsecurity=False).hexdigest()}" for post in posts
+    }
+    found = cache.get_many(list(keys.values()))
+    cards, fresh = [], {}
+    for post in posts:
+        parts = found.get(keys[post.pk])
+        if parts is None:
+            parts = fresh[keys[post.pk]] = (
+                render_to_string("includes/post_card_body.html", {"post": post}),
+                render_to_string("includes/tag_list.html", {"tags": post.tags.all()}),
+            )
+        html, tags_html = parts
+        cards.append(Card(post.pk, post.slug, post.title, mark_safe(html), mark_safe(tags_html)))
+    if fresh:
+        cache.set_many(fresh, PAGE_TIMEOUT)
+    return cards
