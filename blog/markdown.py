@@ -61,6 +61,9 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# nh3 appends the attributes it sets in a random order, call by call: one order, so that the same body always
+# gives the same HTML (rerender_posts compares it; the importer's worker processes must agree with it).
+_IMG_ATTRIBUTES_SWAPPED = re.compile(r'(<img(?: [^\s="]+="[^"]*")*?) decoding="async" loading="lazy">')
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|dd|dt|figcaption)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -115,7 +118,7 @@ def _keep_target(tag: str, attribute: str, value: str) -> str | None:
 
 def sanitise(fragment: str) -> str:
     """Clean an HTML fragment against the allow-list."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
@@ -126,6 +129,9 @@ def sanitise(fragment: str) -> str:
         set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
         strip_comments=True,
     )
+    if "<img" in cleaned:
+        cleaned = _IMG_ATTRIBUTES_SWAPPED.sub(r'\1 loading="lazy" decoding="async">', cleaned)
+    return cleaned
 
 
 _local = threading.local()

@@ -71,6 +71,15 @@ def test_images_load_lazily_and_keep_alt_text():
     assert 'alt="A quiet room"' in html and 'loading="lazy"' in html and 'src="https://example.org/room.jpg"' in html
 
 
+def test_images_always_get_their_attributes_in_one_order():
+    """nh3 adds them in a random order call by call; stored HTML must not change when nothing did."""
+    htmls = {markdown.render('![a](/a.png "t") and <img src="/b.png" alt="x > y" width="3">') for _ in range(50)}
+    assert htmls == {
+        '<p><img alt="a" src="/a.png" title="t" loading="lazy" decoding="async"> and '
+        '<img src="/b.png" alt="x &gt; y" width="3" loading="lazy" decoding="async"></p>'
+    }
+
+
 def test_blockquote_list_emphasis_rule():
     html = markdown.render("> held\n\n- one\n- two\n\n*soft* **strong**\n\n---\n")
     assert "<blockquote>" in html and "<li>one</li>" in html
