@@ -13,8 +13,10 @@ import unicodedata
 
 import markdown
 import nh3
+from markdown import inlinepatterns, util
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import InlineProcessor
 
 EXTENSIONS = [
     "markdown.extensions.tables",
@@ -67,11 +69,13 @@ _IMG_ATTRIBUTES_SWAPPED = re.compile(r'(<img(?: [^\s="]+="[^"]*")*?) decoding="a
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|dd|dt|figcaption)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _BUTTON_LINK = re.compile(r"<a\b[^>]*\bclass=\"[^\"]*\bback-button\b[^\"]*\"[^>]*>.*?</a>", re.S | re.I)
 _LONE_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S | re.I)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+_ASCII_NON_WORD_TO_SPACE = bytes(
+    byte if byte < 128 and (chr(byte).isalnum() or chr(byte) == "_") else ord(" ") for byte in range(256)
+)
 
 
 class ListAfterParagraph(Preprocessor):
@@ -109,6 +113,118 @@ class KramdownCompat(Extension):
         md.preprocessors.register(ListAfterParagraph(md), "list_after_paragraph", 25)
 
 
+# Text that a string must contain for an inline pattern to match in it, by the name the pattern is registered
+# under, each read off the pattern's regular expression. Patterns not named here are always tried.
+PATTERN_NEEDS = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "footnote": ("[^",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_reference": ("[",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n",),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+    "smarty-em-dashes": ("---",),
+    "smarty-en-dashes": ("--",),
+    "smarty-ellipses": ("...",),
+    "smarty-quotes-0": ("'",),
+    "smarty-quotes-1": ('"',),
+    "smarty-quotes-2": ("\"'",),
+    "smarty-quotes-3": ("'\"",),
+    "smarty-quotes-4": ("'\"",),
+    "smarty-quotes-5": ("\"'",),
+    **{f"smarty-quotes-{n}": ("'",) for n in range(6, 11)},
+    **{f"smarty-quotes-{n}": ('"',) for n in range(11, 15)},
+}
+# Where python-markdown registers the two inline passes (its own, and smarty's for quotes and dashes).
+_INLINE_PASSES = {"inline": 20, "smarty": 6}
+
+
+class QuickInlineProcessor(InlineProcessor):
+    """python-markdown's inline pass, skipping the patterns whose needed text (``PATTERN_NEEDS``) is absent.
+
+    Trying each of some thirty patterns on every string was most of a render. The patterns that can match
+    still run in their registered order through python-markdown's own code, so the HTML is the same
+    (test_markdown_quick compares it with the stock passes over fixed samples and the corpus). A placeholder put
+    in for a match contains none of the needed texts, so what a string lacks at first it lacks throughout.
+    This overrides a private method of Markdown 3.11's ``InlineProcessor``; the version is pinned in
+    requirements.txt, and that comparison fails if an upgrade changes what the method has to do.
+    """
+
+    def __init__(self, md, patterns):
+        super().__init__(md)
+        self.inlinePatterns = patterns
+
+    def run(self, tree, ancestors=None):
+        needs = {self.inlinePatterns[name]: text for name, text in PATTERN_NEEDS.items() if name in self.inlinePatterns}
+        self._plan = [
+            (
+                pattern,
+                needs.get(pattern),
+                # Old-style patterns match differently: always tried.
+                pattern.getCompiledRegExp().search if isinstance(pattern, inlinepatterns.InlineProcessor) else None,
+            )
+            for pattern in self.inlinePatterns
+        ]
+        self._needed = tuple({text for _, texts, search in self._plan if search for text in texts or ()})
+        self._tried: dict[frozenset, list[int]] = {}
+        if all(texts and search for _, texts, search in self._plan) and not any(
+            text in chunk for chunk in _texts(tree) for text in self._needed
+        ):
+            return tree  # no pattern can match anywhere: the pass would leave the tree as it is
+        return super().run(tree, ancestors)
+
+    # The mangled name of upstream's private __handleInline, which its run() and __applyPattern call.
+    def _InlineProcessor__handleInline(self, data, patternIndex=0):
+        if isinstance(data, util.AtomicString):
+            return data
+        present = frozenset(text for text in self._needed if text in data)
+        tried = self._tried.get(present)
+        if tried is None:
+            tried = self._tried[present] = [
+                index
+                for index, (_, texts, search) in enumerate(self._plan)
+                if not (texts and search) or not present.isdisjoint(texts)
+            ]
+        apply = self._InlineProcessor__applyPattern
+        for index in tried:
+            if index < patternIndex:
+                continue
+            pattern, _, search = self._plan[index]
+            start = 0
+            # As upstream: the same pattern again past its last match, until it matches no more.
+            while search is None or search(data, start) is not None:
+                data, matched, start = apply(pattern, data, index, start)
+                if not matched:
+                    break
+        return data
+
+
+def _texts(tree):
+    for element in tree.iter():
+        if element.text:
+            yield element.text
+        if element.tail:
+            yield element.tail
+
+
+class QuickInline(Extension):
+    """Run the inline passes as :class:`QuickInlineProcessor`. List it after every extension adding patterns."""
+
+    def extendMarkdown(self, md):
+        for name, priority in _INLINE_PASSES.items():
+            if name in md.treeprocessors:
+                patterns = md.treeprocessors[name].inlinePatterns
+                md.treeprocessors.register(QuickInlineProcessor(md, patterns), name, priority)
+
+
 def _keep_target(tag: str, attribute: str, value: str) -> str | None:
     """Links may open a new tab, but only as ``_blank`` (always with rel=noopener)."""
     if attribute == "target":
@@ -142,7 +258,9 @@ def _converter() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = markdown.Markdown(
-            extensions=[*EXTENSIONS, KramdownCompat()], extension_configs=EXTENSION_CONFIGS, output_format="html"
+            extensions=[*EXTENSIONS, KramdownCompat(), QuickInline()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
         )
     return md.reset()
 
@@ -163,7 +281,8 @@ def html_to_text(fragment: str) -> str:
     text = _BUTTON_LINK.sub("", fragment)
     text = _BLOCK_END.sub("\n", text)
     text = html.unescape(_TAG.sub("", text))
-    lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
+    # split() and \s agree on what is white space: runs become one space, ends are trimmed.
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 
@@ -173,7 +292,7 @@ def first_paragraph(fragment: str, limit: int = 400) -> str:
         inner = match.group(1).strip()
         if _LONE_LINK.fullmatch(inner):
             continue  # a paragraph that is only a link (a button, a "listen here") introduces nothing
-        text = _SPACE.sub(" ", html.unescape(_TAG.sub("", inner))).strip()
+        text = " ".join(html.unescape(_TAG.sub("", inner)).split())
         if _WORD.search(text) and len(text) > 1:
             break
     else:
@@ -186,6 +305,9 @@ def first_paragraph(fragment: str, limit: int = 400) -> str:
 
 def reading_minutes(text: str) -> int:
     """Minutes to read at 220 words a minute; scripts without spaces count 500 characters a minute."""
+    if text.isascii():
+        # The same count as below, faster: in ASCII, \w is a letter, a digit or "_", and no word is wide.
+        return max(1, math.ceil(len(text.encode().translate(_ASCII_NON_WORD_TO_SPACE).split()) / 220))
     words = 0
     wide = 0
     for word in _WORD.findall(text):
