@@ -23,7 +23,7 @@ from taggit.models import Tag
 
 from accounts import exports, pending, services
 from accounts.forms import DeleteAccountForm, NoteForm
-from accounts.models import Favourite
+from accounts.models import Favourite, SavedRow
 from blog.models import Post
 from blog.pagination import page_number, paginate
 
@@ -112,7 +112,7 @@ def _saved_tag(request):
 def saved(request):
     """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
     tag = _saved_tag(request)
-    favourites = Favourite.objects.for_user(request.user).for_saved_page()
+    favourites = Favourite.objects.for_user(request.user).saved_rows()
     if tag is not None:
         favourites = favourites.filter(post__tags=tag)
     try:
@@ -123,7 +123,7 @@ def saved(request):
         if page_number(request) > 1:
             return HttpResponseRedirect(_saved_url(tag))
         raise
-    rows = list(page.object_list)
+    rows = [SavedRow.from_values(values) for values in page.object_list]
     tags = (
         Tag.objects.filter(blog_taggedpost_items__content_object__favourites__user=request.user)
         .distinct()

@@ -60,16 +60,20 @@ def save_button(context, post):
     Readers who are not logged in get a plain link, so public pages carry no form and set no cookie.
     Members get a real form (CSRF, ``next`` back here) that static/js/save.js sends with fetch.
     """
+    return _save_control(context, post.pk, post.slug, post.title)
+
+
+def _save_control(context, pk: int, slug: str, title: str) -> str:
     escape = html.escape
-    save_url, unsave_url = (escape(url) for url in save_urls(post.slug))
-    title = escape(post.title)
+    save_url, unsave_url = (escape(url) for url in save_urls(slug))
+    title = escape(title)
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return mark_safe(
             f'<a class="save-button save-login" href="{save_url}" rel="nofollow">Save'
             f'<span class="visually-hidden"> “{title}” (log in first)</span></a>'
         )
-    saved = post.pk in context.get("saved_ids", ())
+    saved = pk in context.get("saved_ids", ())
     csrf_input, path = _form_parts(context)
     return mark_safe(
         f'<form class="save-form" method="post" action="{unsave_url if saved else save_url}" '
@@ -136,9 +140,9 @@ _SAVED_ITEM = (
 
 @register.simple_tag(takes_context=True)
 def saved_item(context, favourite):
-    """One saved piece on /saved/: its title (a link only while the post is public), its private note
-    with an in-place editor (a plain form that static/js/save.js sends without a reload), and the way
-    to remove it. Unpublished and deleted posts keep their row and note.
+    """One saved piece on /saved/ (an ``accounts.models.SavedRow``): its title (a link only while the
+    post is public), its private note with an in-place editor (a plain form that static/js/save.js
+    sends without a reload), and the way to remove it. Unpublished and deleted posts keep their row.
     """
     escape = html.escape
     prefix = get_script_prefix()
@@ -148,14 +152,14 @@ def saved_item(context, favourite):
     title = escape(favourite.title)
     status, note = favourite.status, favourite.note
     if status == "published":
-        heading = f'<a href="{escape(_post_url(prefix, favourite.post.slug))}">{title}</a>'
-        action = save_button(context, favourite.post)
+        heading = f'<a href="{escape(_post_url(prefix, favourite.slug))}">{title}</a>'
+        action = _save_control(context, favourite.post_id, favourite.slug, favourite.title)
     else:
         heading = title
         url = escape(reverse("accounts:remove", args=[favourite.key]))
         action = _REMOVE_FORM.format(url=url, title=title, csrf=csrf_input, path=path)
     if favourite.post_id:
-        note_url = _note_url(prefix, favourite.post.slug)
+        note_url = _note_url(prefix, favourite.slug)
     else:
         note_url = reverse("accounts:note-by-key", args=[favourite.key])
     note_text = escape(note)
