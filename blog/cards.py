@@ -36,19 +36,54 @@ def card_page(request, posts, per_page: int, *key_parts) -> Page:
     """The ``?page=`` page of ``posts`` (a ``for_list()`` queryset) as a Django ``Page`` of :class:`Card`.
 
     ``key_parts`` name the list (e.g. ``"tag", tag.pk``) and, with the content version and the page
-    number, key the cache. A page number past the end is a 404.
+    number, key the cache. A page number past the end is a 404 (and is not stored).
     """
+
+    def build():
+        page = paginate(request, posts, per_page, count=cached_count(posts, *key_parts))
+        return page.paginator.count, _cards(page.object_list)
+
+    return _cached_page(request, posts, per_page, build, *key_parts)
+
+
+def hit_page(request, results, per_page: int) -> Page:
+    """A page of search results (``blog.search.Results``) as cards whose text is the highlighted snippet.
+
+    Kept under the content version like any list, keyed by the query's words and tag: a search many
+    members make is ranked once per version, not once per member.
+    """
+
+    def build():
+        page = paginate(request, results, per_page)
+        return page.paginator.count, _hit_cards(page.object_list)
+
+    return _cached_page(request, results, per_page, build, "search", results.cache_key)
+
+
+def _cached_page(request, items, per_page: int, build, *key_parts) -> Page:
     number = page_number(request)
     key = versioned_key("cards", *key_parts, per_page, number)
     stored = cache.get(key)
     if stored is None:
-        page = paginate(request, posts, per_page, count=cached_count(posts, *key_parts))
-        stored = (page.paginator.count, _cards(page.object_list))
+        stored = build()
         cache.set(key, stored, PAGE_TIMEOUT)
     count, cards = stored
-    paginator = Paginator(posts, per_page, allow_empty_first_page=True)
+    paginator = Paginator(items, per_page, allow_empty_first_page=True)
     paginator.count = count  # cached_property: assigning skips the query
     return Page(cards, number, paginator)
+
+
+def _hit_cards(hits) -> list[Card]:
+    return [
+        Card(
+            hit.post.pk,
+            hit.post.slug,
+            hit.post.title,
+            mark_safe(render_to_string("includes/search_hit_body.html", {"post": hit.post, "snippet": hit.snippet})),
+            mark_safe(render_to_string("includes/tag_list.html", {"tags": hit.post.tags.all()})),
+        )
+        for hit in hits
+    ]
 
 
 def _cards(posts) -> list[Card]:

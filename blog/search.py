@@ -246,13 +246,17 @@ class Results:
         """True when more posts match than are ranked and counted."""
         return self._matching() > MAX_RANKED
 
+    @property
+    def cache_key(self) -> str:
+        """Names this search (its words and tag) in cache keys."""
+        return hashlib.sha256("\x1f".join([str(self.tag_id), *self.words]).encode()).hexdigest()
+
     def _matching(self) -> int:
         if self._count is None:
             if not self.words:
                 self._count = 0
             else:
-                digest = hashlib.sha256("\x1f".join([str(self.tag_id), *self.words]).encode()).hexdigest()
-                key = versioned_key("search-count", digest)
+                key = versioned_key("search-count", self.cache_key)
                 self._count = cache.get(key)
                 if self._count is None:
                     self._count = self._backend.count(self.words, self.tag_id)

@@ -20,9 +20,8 @@ from taggit.models import Tag
 
 from accounts.services import saved_post_ids
 from blog.caching import cached_list, public_page, set_last_modified
-from blog.cards import card_page
+from blog.cards import card_page, hit_page
 from blog.models import Post, site_url, tags_in_use
-from blog.pagination import paginate
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
 
@@ -201,8 +200,8 @@ def search(request):
     # Over-long text is searched by its start, and the reader is told so rather than refused.
     query_was_cut = len(request.GET.get("q", "").strip()) > MAX_QUERY_LENGTH
     tag = get_object_or_404(Tag, slug=form.cleaned_data["tag"]) if form.cleaned_data["tag"] else None
-    page = paginate(request, search_posts(query, tag=tag), POSTS_PER_PAGE)
-    hits = list(page.object_list)
+    page = hit_page(request, search_posts(query, tag=tag), POSTS_PER_PAGE)
+    hits = page.object_list
     extra_query = urlencode({key: value for key, value in (("q", query), ("tag", tag.slug if tag else "")) if value})
     context = {
         "query": query,
