@@ -10,18 +10,19 @@ from itertools import groupby
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from accounts.services import saved_post_ids
-from blog.caching import cached_list, public_page, set_last_modified
+from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import card_page, hit_page
-from blog.models import Post, site_url, tags_in_use
+from blog.models import Post, TaggedPost, site_url, tags_in_use
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
 
@@ -52,57 +53,88 @@ def home(request):
     return render(request, "blog/home.html", _list_context(request, page))
 
 
+class PostRelations:
+    """What a post page shows besides the post: its tags, and the previous, next and related posts.
+
+    Each is looked up only when first asked for. A member's post page takes them from fragments kept
+    under the content version, so on a warm page none of these queries runs.
+    """
+
+    def __init__(self, post):
+        self.post = post
+        self._public = Post.objects.published().defer("body", "body_html", "body_text")
+
+    @cached_property
+    def tags(self):
+        prefetch_related_objects([self.post], "tags")  # so post.tags.all() is the same list, no new query
+        return self.post.tags.all()
+
+    @cached_property
+    def previous(self):
+        post = self.post
+        if not post.is_public:
+            return None
+        older = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
+        return self._public.filter(older).order_by("-published_at", "-pk").first()
+
+    @cached_property
+    def next(self):
+        post = self.post
+        if not post.is_public:
+            return None
+        newer = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
+        return self._public.filter(newer).order_by("published_at", "pk").first()
+
+    @cached_property
+    def related(self) -> list:
+        if not self.post.is_public:
+            return []
+        tag_ids = TaggedPost.objects.filter(content_object_id=self.post.pk).values("tag_id")
+        return list(
+            self._public.filter(tags__in=tag_ids)
+            .exclude(pk=self.post.pk)
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "-published_at")[:RELATED_POSTS]
+        )
+
+
 @require_safe
 @public_page
 def post_detail(request, slug):
-    """One post. Staff may preview drafts and scheduled posts; the public gets 404 for them."""
+    """One post. Staff may preview drafts and scheduled posts; the public gets 404 for them.
+
+    Everything on the page but the Save button comes from fragments: the body keyed by the post's
+    version, the head, tags and navigation by the content version (they show other posts and tags).
+    """
     posts = Post.objects.all() if request.user.is_staff else Post.objects.published()
     # A member's page is built every time, so its body comes from a fragment and only a fragment miss
     # loads body_html; an anonymous page is built once per content version and takes it in the same query.
     deferred = ("body", "body_text", "body_html") if request.user.is_authenticated else ("body", "body_text")
-    post = get_object_or_404(posts.defer(*deferred).prefetch_related("tags"), slug=slug)
-    public = Post.objects.published().defer("body", "body_html", "body_text")
-    previous_post = next_post = None
-    if post.is_public:
-        previous_post = (
-            public.filter(Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk))
-            .order_by("-published_at", "-pk")
-            .first()
-        )
-        next_post = (
-            public.filter(Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk))
-            .order_by("published_at", "pk")
-            .first()
-        )
-    tag_ids = [tag.pk for tag in post.tags.all()]
-    related = []
-    if tag_ids:
-        related = list(
-            public.filter(tags__in=tag_ids)
-            .exclude(pk=post.pk)
-            .annotate(shared=Count("pk"))
-            .order_by("-shared", "-published_at")[:RELATED_POSTS]
-        )
+    post = get_object_or_404(posts.defer(*deferred), slug=slug)
+    relations = PostRelations(post)
     context = {
         "post": post,
-        "previous_post": previous_post,
-        "next_post": next_post,
-        "related": related,
+        "relations": relations,
+        "content_version": content_version(),
         "saved_ids": saved_post_ids(user=request.user, post_ids=[post.pk]),
     }
     response = render(request, "blog/post_detail.html", context)
     if not post.is_public:
         response.headers["X-Robots-Tag"] = "noindex"
     elif not request.user.is_authenticated:
-        set_last_modified(response, [post, previous_post, next_post, *related])
+        set_last_modified(response, [post, relations.previous, relations.next, *relations.related])
     return response
 
 
 @require_safe
 @public_page
 def tag_list(request):
-    """Every tag in use, with its count (counted once per content version: half a second at 100,000 posts)."""
-    return render(request, "blog/tag_list.html", {"tags": cached_list(_tags_in_use, "tags-in-use")})
+    """Every tag in use, with its count (counted once per content version: half a second at 100,000 posts).
+
+    The list is drawn once per content version too (a fragment): read only when that fragment is missing.
+    """
+    tags = SimpleLazyObject(lambda: cached_list(_tags_in_use, "tags-in-use"))
+    return render(request, "blog/tag_list.html", {"tags": tags, "content_version": content_version()})
 
 
 @require_safe

@@ -194,6 +194,13 @@ class TestMembers:
         site[1].save()
         assert b"Evening tide" in client.get("/").content
 
+    def test_a_members_post_page_shows_a_new_neighbour_at_once(self, client, site, member):
+        client.force_login(member)
+        newest = max(site, key=lambda post: post.published_at)
+        assert b'rel="next"' not in client.get(newest.get_absolute_url()).content
+        PostFactory(title="Slack water", days_ago=0)
+        assert b"Slack water" in client.get(newest.get_absolute_url()).content
+
     def test_post_body_comes_from_a_fragment(self, client, site, member):
         client.force_login(member)
         url = site[1].get_absolute_url()
@@ -325,8 +332,8 @@ class TestMemberQueryBudget:
             ("/tags/rest/", 3),
             # the user (the tags in use and their counts are kept under the content version)
             ("/tags/", 1),
-            # the user, the post, its tags, previous, next, related, saved ids (the body is a fragment)
-            ("/posts/{slug}/", 7),
+            # the user, the post, saved ids (body, tags, head and navigation are fragments)
+            ("/posts/{slug}/", 3),
             # the user, saved ids (the ranked page of cards and the count are kept under the content version)
             ("/search/?q=pebble", 2),
         ],

@@ -82,7 +82,8 @@ class TestPostDetail:
         assert 'property="og:title" content="On &lt;Rest&gt;"' in html
         assert 'name="twitter:card"' in html
         assert older.get_absolute_url() in html and newer.get_absolute_url() in html
-        assert response.context["previous_post"] == older and response.context["next_post"] == newer
+        relations = response.context["relations"]
+        assert relations.previous == older and relations.next == newer
         ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
         data = json.loads(ld)
         assert data["@type"] == "BlogPosting" and data["headline"] == "On <Rest>"
@@ -95,7 +96,7 @@ class TestPostDetail:
         PostFactory(tags=["Z"])
         weak = PostFactory(tags=["C"], days_ago=8)
         other = PostFactory(tags=["A"], days_ago=2)
-        related = client.get(post.get_absolute_url()).context["related"]
+        related = client.get(post.get_absolute_url()).context["relations"].related
         assert related[:2] == [best, good]
         assert len(related) == 3 and related[2] in (weak, other)
 
