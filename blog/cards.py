@@ -11,9 +11,11 @@ post's version, so a new post re-renders one card, not the page.
 
 from dataclasses import dataclass
 from hashlib import md5
+from itertools import groupby
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,6 +60,35 @@ def hit_page(request, results, per_page: int) -> Page:
         return page.paginator.count, _hit_cards(page.object_list)
 
     return _cached_page(request, results, per_page, build, "search", results.cache_key)
+
+
+def archive_page(request, posts, per_page: int) -> Page:
+    """A page of the archive: ``posts`` (newest first) as cards grouped ``[(year, [(month, [Card])])]``.
+
+    Paged like every list, so the page costs the same at a hundred posts or a hundred thousand.
+    """
+
+    def build():
+        page = paginate(request, posts, per_page, count=cached_count(posts, "archive"))
+        return page.paginator.count, _archive_groups(page.object_list)
+
+    return _cached_page(request, posts, per_page, build, "archive")
+
+
+def _archive_item(post) -> SafeString:
+    return mark_safe(render_to_string("includes/archive_item.html", {"post": post}))
+
+
+def _archive_groups(posts) -> list:
+    groups = []
+    for year, year_posts in groupby(posts, key=lambda post: post.published_at.year):
+        months = []
+        for _month, month_posts in groupby(year_posts, key=lambda post: post.published_at.month):
+            month_posts = list(month_posts)
+            cards = [Card(post.pk, post.slug, post.title, _archive_item(post), mark_safe("")) for post in month_posts]
+            months.append((date_filter(month_posts[0].published_at, "F"), cards))
+        groups.append((year, months))
+    return groups
 
 
 def _cached_page(request, items, per_page: int, build, *key_parts) -> Page:

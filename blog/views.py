@@ -6,7 +6,6 @@ page cache (``blog.caching``) can keep them.
 """
 
 import re
-from itertools import groupby
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
@@ -21,12 +20,13 @@ from taggit.models import Tag
 
 from accounts.services import saved_post_ids
 from blog.caching import cached_list, content_version, public_page, set_last_modified
-from blog.cards import card_page, hit_page
+from blog.cards import archive_page, card_page, hit_page
 from blog.models import Post, TaggedPost, site_url, tags_in_use
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
 
 POSTS_PER_PAGE = 10
+ARCHIVE_PER_PAGE = 100
 RELATED_POSTS = 3
 # Jekyll's default permalink: /[categories/]YYYY/MM/DD/slug.html
 _JEKYLL_DATE_PATH = re.compile(r"^/(?:[^?#]*/)?\d{4}/\d{1,2}/\d{1,2}/(?P<slug>[^/]+?)(?:\.html?|/)?$")
@@ -150,14 +150,16 @@ def tag_detail(request, slug):
 @require_safe
 @public_page
 def archive(request):
-    """Every public post, grouped by year and month (titles and dates only)."""
-    posts = list(Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk"))
-    years = [
-        (year, [(month, list(items)) for month, items in groupby(year_posts, key=lambda p: p.published_at.month)])
-        for year, year_posts in groupby(posts, key=lambda p: p.published_at.year)
-    ]
-    saved_ids = saved_post_ids(user=request.user, post_ids=[post.pk for post in posts])
-    return render(request, "blog/archive.html", {"years": years, "saved_ids": saved_ids})
+    """Every public post, newest first, grouped by year and month (titles and dates), a hundred a page."""
+    posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
+    page = archive_page(request, posts, ARCHIVE_PER_PAGE)
+    post_ids = [card.pk for _year, months in page.object_list for _month, cards in months for card in cards]
+    context = {
+        "page": page,
+        "years": page.object_list,
+        "saved_ids": saved_post_ids(user=request.user, post_ids=post_ids),
+    }
+    return render(request, "blog/archive.html", context)
 
 
 @require_safe

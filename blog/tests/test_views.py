@@ -179,8 +179,19 @@ class TestArchive:
             (year, [(month, [p.title for p in posts]) for month, posts in months])
             for year, months in response.context["years"]
         ]
-        assert years == [(2025, [(1, ["Winter"])]), (2024, [(4, ["Also spring", "Spring"])])]
+        assert years == [(2025, [("January", ["Winter"])]), (2024, [("April", ["Also spring", "Spring"])])]
         assert b"April" in response.content and b"Draft" not in response.content
+
+    def test_a_hundred_a_page_whatever_the_archive_holds(self, client):
+        posts = make_posts(101)
+        first = client.get("/archive/")
+        assert first.content.decode().count('class="archive-item"') == 100
+        assert 'href="?page=2"' in first.content.decode()
+        second = client.get("/archive/", {"page": "2"})
+        assert [card.title for _, months in second.context["years"] for _, cards in months for card in cards] == [
+            posts[-1].title
+        ]
+        assert client.get("/archive/", {"page": "3"}).status_code == 404
 
 
 class TestLegacyRedirects:
