@@ -54,6 +54,7 @@ def _pages():
         ("anonymous tag", f"/tags/{tag.slug}/", False),
         ("anonymous search", f"/search/?q={search_words()[0]}", False),
         ("member home", "/", True),
+        ("member post", post.get_absolute_url(), True),
         ("member saved", "/saved/", True),
         ("member search", f"/search/?q={search_words()[0]}", True),
     ]
