@@ -124,12 +124,7 @@ def saved(request):
             return HttpResponseRedirect(_saved_url(tag))
         raise
     rows = [SavedRow.from_values(values) for values in page.object_list]
-    tags = (
-        Tag.objects.filter(blog_taggedpost_items__content_object__favourites__user=request.user)
-        .distinct()
-        .order_by("name")
-        .values_list("pk", "name", "slug", named=True)  # a member may have hundreds: rows, not models
-    )
+    tags = services.saved_tags(user=request.user)
     context = {
         "page": page,
         "favourites": rows,

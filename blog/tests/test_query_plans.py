@@ -79,8 +79,19 @@ def test_tag_page_query(data):
 
 
 def test_saved_page_query(data):
-    text = assert_no_full_scan(Favourite.objects.for_user(data["member"]).select_related("post")[:50])
+    text = assert_no_full_scan(Favourite.objects.for_user(data["member"]).saved_rows()[:21])
     assert re.search(r"Index.* on accounts_favourite|SEARCH accounts_favourite USING", text)
+
+
+def test_tags_of_saved_pieces(data):
+    from accounts.services import saved_tags
+
+    assert_no_full_scan(saved_tags(user=data["member"]))
+
+
+def test_archive_page_query(data):
+    posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
+    assert_no_full_scan(posts[100:201])
 
 
 def test_saved_state_of_a_page_of_posts(data):
