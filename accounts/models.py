@@ -63,14 +63,15 @@ class FavouriteQuerySet(models.QuerySet):
         return self.filter(user=user).order_by("-saved_at", "-id")
 
     def saved_rows(self):
-        """What a row of /saved/ shows, as values (turned into :class:`SavedRow` a page at a time).
+        """What a row of /saved/ shows, as values (turned into :class:`SavedRow` a page at a time), each
+        ending with how many rows there are in all (a window COUNT: the page and its count in one query).
 
         The page is built on every request for every member; rows of values cost a third less than
         model instances joined to their posts.
         """
-        return self.values_list(
+        return self.annotate(total=models.Window(models.Count("pk"))).values_list(
             "key", "note", "saved_at", "post_id", "post_title", "post__slug", "post__title", "post__status",
-            "post__published_at",
+            "post__published_at", "total",
         )  # fmt: skip
 
     def for_list(self):

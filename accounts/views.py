@@ -25,7 +25,7 @@ from accounts import exports, pending, services
 from accounts.forms import DeleteAccountForm, NoteForm
 from accounts.models import Favourite, SavedRow
 from blog.models import Post
-from blog.pagination import page_number, paginate
+from blog.pagination import page_number, paginate_counted
 
 SAVED_PER_PAGE = 20
 _TAG_SLUG = re.compile(r"[-\w]{1,255}")
@@ -112,11 +112,12 @@ def _saved_tag(request):
 def saved(request):
     """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
     tag = _saved_tag(request)
-    favourites = Favourite.objects.for_user(request.user).saved_rows()
+    favourites = Favourite.objects.for_user(request.user)
     if tag is not None:
         favourites = favourites.filter(post__tags=tag)
+    favourites = favourites.saved_rows()
     try:
-        page = paginate(request, favourites, SAVED_PER_PAGE)
+        page = paginate_counted(request, favourites, SAVED_PER_PAGE)
     except Http404:
         # A valid page number past the end (the member just removed the last piece on it):
         # go to page 1 rather than show a dead end.

@@ -19,20 +19,27 @@ def page_number(request) -> int:
 def paginate(request, object_list, per_page: int, *, count: int | None = None) -> Page:
     """Page ``object_list`` by ``?page=``; 404 when the page is out of range.
 
-    ``count``, when the caller already knows it (from a cache), saves the COUNT query; so does a first
-    page that is not full.
+    ``count``, when the caller already knows it (from a cache), saves the COUNT query.
     """
     number = page_number(request)
     paginator = Paginator(object_list, per_page, allow_empty_first_page=True)
     if count is not None:
         paginator.count = count  # cached_property: assigning skips the query
-    elif number == 1:
-        # Most lists fit on one page (a member's saved pieces): one row more than a page tells
-        # whether there is a second, and when there is not, the rows are the count.
-        head = list(object_list[: per_page + 1])
-        if len(head) <= per_page:
-            paginator.count = len(head)
-        return Page(head[:per_page], 1, paginator)
     if number > paginator.num_pages:
         raise Http404("No such page.")
     return paginator.page(number)
+
+
+def paginate_counted(request, rows, per_page: int) -> Page:
+    """Page ``rows``, a values_list queryset whose last column is the total row count (a window COUNT).
+
+    One query gives the page and the count, whatever the list's length; 404 past the end.
+    """
+    number = page_number(request)
+    start = (number - 1) * per_page
+    page_rows = list(rows[start : start + per_page])
+    if not page_rows and number > 1:
+        raise Http404("No such page.")
+    paginator = Paginator(rows, per_page, allow_empty_first_page=True)
+    paginator.count = page_rows[0][-1] if page_rows else 0
+    return Page([row[:-1] for row in page_rows], number, paginator)

@@ -57,7 +57,9 @@ def test_newest_saved_first_and_only_mine(member_client, member, other_member):
 def test_twenty_a_page(member_client, member):
     for n in range(25):
         favourite_add(user=member, post=PostFactory(days_ago=n + 1))
-    assert len(titles_on(member_client.get(SAVED))) == 20
+    first = member_client.get(SAVED)
+    assert len(titles_on(first)) == 20
+    assert "Page 1 of 2" in first.content.decode()  # the count comes with the rows (a window COUNT)
     assert len(titles_on(member_client.get(SAVED + "?page=2"))) == 5
     assert member_client.get(SAVED + "?page=abc").status_code == 404
     assert member_client.get(SAVED + "?page=0").status_code == 404
@@ -283,13 +285,13 @@ def test_note_forms_are_labelled_and_capped(member_client, member, post):
     assert f'maxlength="{NOTE_MAX_LENGTH}"' in html
 
 
-@pytest.mark.parametrize(("saved", "queries"), [(5, 3), (25, 4), (50, 4)])
-def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved, queries):
-    """/saved/ costs the same whether a member has 25 or 50 saved pieces (20 a page), and less for one page.
+@pytest.mark.parametrize("saved", [5, 50])
+def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved):
+    """/saved/ costs the same whether a member has 5 or 50 saved pieces (20 a page).
 
-    The user, one page of rows joined to their posts, and the tags for the filter (the session comes
-    from the cache); a COUNT for the pagination only when there is more than one page. No query per
-    row, whether the post is public, unpublished or deleted.
+    The user, one page of rows joined to their posts with the total for the pagination (a window
+    COUNT), and the tags for the filter; the session comes from the cache. No query per row, whether
+    the post is public, unpublished or deleted.
     """
     member = MemberFactory()
     posts = [PostFactory(tags=["Rest"], days_ago=n + 1) for n in range(saved)]
@@ -299,7 +301,7 @@ def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_nu
     posts[1].delete()
     client = Client()
     client.force_login(member)
-    with django_assert_num_queries(queries):
+    with django_assert_num_queries(3):
         response = client.get(SAVED)
     assert response.status_code == 200
     assert len(titles_on(response)) == min(saved, 20)
