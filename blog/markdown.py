@@ -3,6 +3,10 @@
 python-markdown with the extensions Jekyll/kramdown writers rely on, then nh3
 against an allow-list. Nothing that leaves :func:`render` can carry script,
 event handlers, inline styles or foreign frames into a page.
+
+:func:`render_post` derives everything a post keeps from its body. It is a pure
+function, and this module never imports Django, so the importer can run it in
+worker processes that have no database connection.
 """
 
 import html
@@ -10,6 +14,7 @@ import math
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 
 import markdown
 import nh3
@@ -270,6 +275,39 @@ def render(text: str, *, is_html: bool = False) -> str:
     if is_html:
         return sanitise(text)
     return sanitise(_converter().convert(text))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a post derives from its body (read as HTML when ``is_html``), made by :func:`render_post`."""
+
+    body: str
+    is_html: bool
+    html: str
+    text: str
+    first_paragraph: str
+    reading_minutes: int
+
+
+def render_post(body: str, *, is_html: bool = False) -> Rendered:
+    """Everything :meth:`blog.models.Post.render` keeps, derived from ``body``."""
+    fragment = render(body, is_html=is_html)
+    text = html_to_text(fragment)
+    return Rendered(body, is_html, fragment, text, first_paragraph(fragment), reading_minutes(text))
+
+
+def render_posts(bodies: list[tuple[str, bool]]) -> list[Rendered | Exception]:
+    """:func:`render_post` for each ``(body, is_html)``: one task for a worker process.
+
+    A body that cannot be rendered gives its exception in its place, so that the others are kept.
+    """
+    results: list[Rendered | Exception] = []
+    for body, is_html in bodies:
+        try:
+            results.append(render_post(body, is_html=is_html))
+        except Exception as error:  # reported as that file's failure by whoever asked
+            results.append(error)
+    return results
 
 
 def html_to_text(fragment: str) -> str:

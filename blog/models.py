@@ -144,10 +144,11 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, rendered: markdown.Rendered | None = None, **kwargs):
+        """Save, deriving the rendered fields first (``rendered``: see :meth:`render`)."""
         if not self.slug:
             self.slug = self.unique_slug(self.title)
-        self.render()
+        self.render(rendered)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html", "body_text", "reading_minutes", "excerpt"}
@@ -179,13 +180,22 @@ class Post(models.Model):
         """The date a reader or a feed should take as "last changed"."""
         return max(self.revised_at or self.published_at, self.published_at)
 
-    def render(self):
-        """Derive the HTML, plain text, reading time and a missing excerpt from the body."""
-        self.body_html = markdown.render(self.body, is_html=self.body_format == self.Format.HTML)
-        self.body_text = markdown.html_to_text(self.body_html)
-        self.reading_minutes = min(markdown.reading_minutes(self.body_text), 32767)
+    def render(self, rendered: markdown.Rendered | None = None):
+        """Derive the HTML, plain text, reading time and a missing excerpt from the body.
+
+        ``rendered`` is :func:`blog.markdown.render_post` of this body made elsewhere (the importer renders
+        in worker processes); without it the body is rendered here.
+        """
+        is_html = self.body_format == self.Format.HTML
+        if rendered is None:
+            rendered = markdown.render_post(self.body, is_html=is_html)
+        elif (rendered.body, rendered.is_html) != (self.body, is_html):
+            raise ValueError("the rendering given is of another body")
+        self.body_html = rendered.html
+        self.body_text = rendered.text
+        self.reading_minutes = min(rendered.reading_minutes, 32767)
         if not self.excerpt.strip():
-            self.excerpt = markdown.first_paragraph(self.body_html)
+            self.excerpt = rendered.first_paragraph
 
     @classmethod
     def unique_slug(cls, text: str, *, exclude_pk=None) -> str:

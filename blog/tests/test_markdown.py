@@ -98,6 +98,15 @@ def test_plain_text_excerpt_and_reading_time():
     assert markdown.reading_minutes("") == 1
 
 
+def test_render_post_derives_what_post_render_keeps():
+    rendered = markdown.render_post("# Title\n\nFirst *real* paragraph.\n\nSecond.")
+    assert rendered.html == markdown.render("# Title\n\nFirst *real* paragraph.\n\nSecond.")
+    assert rendered.text == "Title\nFirst real paragraph.\nSecond."
+    assert rendered.first_paragraph == "First real paragraph."
+    assert rendered.reading_minutes == 1
+    assert markdown.render_posts([("<b>x</b>", True)]) == [markdown.render_post("<b>x</b>", is_html=True)]
+
+
 HOSTILE = [
     "<script>alert(1)</script>",
     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
