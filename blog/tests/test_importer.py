@@ -8,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from taggit.managers import _TaggableManager
 from taggit.models import Tag
 
 from accounts.models import Favourite, User
@@ -340,10 +339,10 @@ def test_malformed_files_each_get_their_stated_outcome_while_the_others_import(t
 def test_a_file_that_fails_while_saving_leaves_nothing(tmp_path, monkeypatch):
     path = write(tmp_path, "2024-01-01-half.md", post_file(tags="[Rest, Joy]"))
 
-    def broken_add(self, *tags, **kwargs):
+    def broken_bulk_create(rows, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(_TaggableManager, "add", broken_add)
+    monkeypatch.setattr(TaggedPost.objects, "bulk_create", broken_bulk_create)
     report = importer.import_paths([path])
 
     assert report.outcomes[0].outcome == "failed"
@@ -359,17 +358,16 @@ def _five_files(folder: Path) -> list[Path]:
 
 
 def _break_third_save(monkeypatch, error: BaseException):
-    """Make the third post's tag writing (after its row is saved) raise ``error``."""
-    real_add = _TaggableManager.add
-    calls = {"n": 0}
+    """Make the tag writing of the third post (after its row is saved) raise ``error``."""
+    real_bulk_create = TaggedPost.objects.bulk_create
 
-    def flaky_add(self, *tags, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
+    def flaky_bulk_create(rows, **kwargs):
+        rows = list(rows)
+        if any(row.content_object.slug == "post-3" for row in rows):
             raise error
-        return real_add(self, *tags, **kwargs)
+        return real_bulk_create(rows, **kwargs)
 
-    monkeypatch.setattr(_TaggableManager, "add", flaky_add)
+    monkeypatch.setattr(TaggedPost.objects, "bulk_create", flaky_bulk_create)
 
 
 def _whole(slug: str) -> bool:
@@ -389,8 +387,10 @@ def test_an_error_midway_leaves_the_files_before_it_whole(tmp_path, monkeypatch)
 
 
 def test_an_import_interrupted_midway_simulated(tmp_path, monkeypatch):
-    """Ctrl-C (or the process dying) during the 3rd file: files 1-2 stay whole, the 3rd leaves nothing."""
+    """Ctrl-C (or the process dying) while writing the 3rd file, in batches of two: the committed batch (files
+    1-2) stays whole, the batch being written (files 3-4) leaves nothing, not even the 3rd file's post row."""
     _five_files(tmp_path)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
     _break_third_save(monkeypatch, KeyboardInterrupt())
 
     with pytest.raises(KeyboardInterrupt):

@@ -1,0 +1,347 @@
+"""The importer's batches and worker processes: the same posts and outcomes as one file at a time, here.
+
+blog.importer writes files in batches (one transaction each, a savepoint per file) and renders bodies in
+spawned worker processes while earlier files are written. None of that may show in what is imported.
+"""
+
+import datetime
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from taggit.managers import _TaggableManager
+from taggit.models import Tag
+
+from blog import caching, importer, markdown, search
+from blog.models import Post, TaggedPost
+from blog.tests.test_importer import DEMO_POSTS, MALFORMED, outcomes, post_file, write
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = (
+    "slug",
+    "title",
+    "body",
+    "body_format",
+    "body_html",
+    "body_text",
+    "excerpt",
+    "description",
+    "status",
+    "published_at",
+    "revised_at",
+    "legacy_url",
+    "source_path",
+    "reading_minutes",
+)
+
+
+def posts_and_tags() -> list[tuple]:
+    """Every post's stored fields and tag names: all that an import decides, ids and clocks aside."""
+    return [
+        (*(getattr(post, name) for name in FIELDS), tuple(sorted(tag.name for tag in post.tags.all())))
+        for post in Post.objects.order_by("slug").prefetch_related("tags")
+    ]
+
+
+def assert_derived_fields_are_fresh() -> None:
+    """What each post stores is what Post.render() derives from its body now, in this process."""
+    for post in Post.objects.all():
+        stored = (post.body_html, post.body_text, post.excerpt, post.reading_minutes)
+        post.render()
+        assert (post.body_html, post.body_text, post.excerpt, post.reading_minutes) == stored, post.slug
+
+
+def mixed_folder(folder: Path) -> Path:
+    """Good files of every kind and bad ones between them, more than one batch of them."""
+    for name, (data, _outcome, _reason) in MALFORMED.items():
+        if "big" not in name:  # the 2 MB body is test_importer's; it only makes this slow
+            write(folder, name, data)
+    for path in DEMO_POSTS.iterdir():
+        write(folder, path.name, path.read_bytes())
+    write(folder, "2024-03-01-images.md", post_file(body='![a "calm" lake](/lake.jpg)\n\nIt\'s -- "fine"...'))
+    write(folder, "2024-03-02-html.html", post_file(body="<p>HTML <img src=/x.png> <script>x()</script></p>"))
+    write(folder, "2024-03-03-excerpt.md", post_file(body="First.\n\n<!--more-->\n\nRest.", extra="excerpt: Own\n"))
+    for n in range(40):
+        tags = f"[Rest, Tag{n % 7}, tag{n % 5}]"
+        write(folder, f"2024-04-{n % 28 + 1:02d}-many-{n}.md", post_file(title=f"Many {n}", tags=tags, body="*x* " * n))
+    return folder
+
+
+def clear() -> None:
+    Post.objects.all().delete()
+    Tag.objects.all().delete()
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 7 files and render tasks of 3 bodies, so that a few dozen files cross several of each."""
+    monkeypatch.setattr(importer, "BATCH_SIZE", 7)
+    monkeypatch.setattr(importer, "RENDER_CHUNK", 3)
+
+
+class CountingPool(ProcessPoolExecutor):
+    tasks = 0
+
+    def submit(self, *args, **kwargs):
+        CountingPool.tasks += 1
+        return super().submit(*args, **kwargs)
+
+
+def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_batches, monkeypatch):
+    folder = mixed_folder(tmp_path)
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", CountingPool)
+
+    in_workers = importer.import_paths([folder], workers=2)
+    assert CountingPool.tasks >= 15  # every body that needed rendering went to a worker
+    imported_in_workers = posts_and_tags()
+    clear()
+    here = importer.import_paths([folder], workers=0)
+
+    assert in_workers.outcomes == here.outcomes  # the same outcomes, reasons and warnings, in path order
+    assert [item.name for item in here.outcomes] == sorted(item.name for item in here.outcomes)
+    assert posts_and_tags() == imported_in_workers
+    assert here.counts["failed"] > 5 and here.counts["created"] > 45
+    assert_derived_fields_are_fresh()
+    again = importer.import_paths([folder], workers=2)
+    assert again.counts["created"] == again.counts["updated"] == 0
+    assert posts_and_tags() == imported_in_workers
+
+
+def test_one_file_at_a_time_imports_the_same_as_batches(tmp_path, monkeypatch):
+    folder = mixed_folder(tmp_path)
+    batches = importer.import_paths([folder], workers=0)
+    imported = posts_and_tags()
+    clear()
+    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+
+    assert importer.import_paths([folder], workers=0).outcomes == batches.outcomes
+    assert posts_and_tags() == imported
+    assert_derived_fields_are_fresh()
+
+
+def test_a_dry_run_with_workers_writes_nothing_and_says_the_same(tmp_path, small_batches):
+    folder = mixed_folder(tmp_path)
+    dry = importer.import_paths([folder], workers=2, dry_run=True)
+    assert (Post.objects.count(), Tag.objects.count()) == (0, 0)
+    assert dry.outcomes == importer.import_paths([folder], workers=0).outcomes
+
+
+def test_a_file_failing_in_the_middle_of_a_batch_leaves_nothing_and_the_rest_are_saved(tmp_path, monkeypatch):
+    for n in range(1, 6):
+        late = ", Late" if n in (3, 4) else ""
+        write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags=f"[Rest, Only{n}{late}]"))
+    real_bulk_create = TaggedPost.objects.bulk_create
+
+    def failing_for_post_3(rows, **kwargs):
+        rows = list(rows)
+        if any(row.content_object.slug == "post-3" for row in rows):
+            raise RuntimeError("disk full")
+        return real_bulk_create(rows, **kwargs)
+
+    monkeypatch.setattr(TaggedPost.objects, "bulk_create", failing_for_post_3)
+    report = importer.import_paths([tmp_path])
+
+    assert [(item.outcome, item.reason) for item in report.outcomes] == [
+        ("created", ""),
+        ("created", ""),
+        ("failed", "not saved: RuntimeError: disk full"),
+        ("created", ""),
+        ("created", ""),
+    ]
+    assert sorted(Post.objects.values_list("slug", flat=True)) == ["post-1", "post-2", "post-4", "post-5"]
+    # The tags made for the failed file went with it; the next file made "Late" again rather than reuse it.
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Late", "Only1", "Only2", "Only4", "Only5", "Rest"]
+    assert sorted(Post.objects.get(slug="post-4").tags.names()) == ["Late", "Only4", "Rest"]
+    assert TaggedPost.objects.count() == 9
+
+
+def test_a_body_that_fails_to_render_in_a_worker_fails_that_file_only(tmp_path, small_batches, monkeypatch):
+    """Threads stand in for processes here, so that the test can break rendering inside the workers."""
+    for n in range(1, 8):
+        write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", body=f"Body {n}."))
+    real_render_post = markdown.render_post
+
+    def render_post(body, *, is_html=False):
+        if body == "Body 5.":
+            raise ValueError("no good")
+        return real_render_post(body, is_html=is_html)
+
+    monkeypatch.setattr(markdown, "render_post", render_post)
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", lambda **options: ThreadPoolExecutor(options["max_workers"]))
+    report = importer.import_paths([tmp_path], workers=2)
+
+    assert [item.outcome for item in report.outcomes] == ["created"] * 4 + ["failed"] + ["created"] * 2
+    assert report.outcomes[4].reason == "not saved: ValueError: no good"
+    assert Post.objects.get(slug="post-6").body_html == "<p>Body 6.</p>"
+
+
+def test_a_batch_that_cannot_be_written_fails_all_its_files_and_the_next_batches_go_on(tmp_path, monkeypatch):
+    """Anything failing outside a file's own savepoint (a commit that fails, say) loses the whole batch."""
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    for n in range(1, 6):
+        write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest, New]"))
+    write(tmp_path, "2024-03-04-post-4-again.md", post_file(title="Post 4 again", extra="slug: post-4\n"))
+    real_create_together = importer._Writer._create_together
+
+    def failing_after_writing_the_second_batch(self, batch):
+        outcomes = real_create_together(self, batch)
+        if any(item.source.path.name == "2024-03-04-post-4-again.md" for item in batch):
+            raise RuntimeError("database is locked")
+        return outcomes
+
+    monkeypatch.setattr(importer._Writer, "_create_together", failing_after_writing_the_second_batch)
+    report = importer.import_paths([tmp_path])
+
+    lost = "not saved: its batch failed: RuntimeError: database is locked"
+    assert [(Path(item.name).name, item.outcome, item.reason) for item in report.outcomes] == [
+        ("2024-03-01-post-1.md", "created", ""),
+        ("2024-03-02-post-2.md", "created", ""),
+        ("2024-03-03-post-3.md", "failed", lost),
+        ("2024-03-04-post-4-again.md", "failed", lost),
+        # The lost file's claim on the slug went with it: the next file with that slug is saved.
+        ("2024-03-04-post-4.md", "created", ""),
+        ("2024-03-05-post-5.md", "created", ""),
+    ]
+    assert sorted(Post.objects.values_list("slug", flat=True)) == ["post-1", "post-2", "post-4", "post-5"]
+    assert Post.objects.get(slug="post-4").title == "Post 4"
+    assert all(sorted(post.tags.names()) == ["New", "Rest"] for post in Post.objects.all())
+
+
+def test_the_first_of_two_files_with_one_slug_failing_lets_the_second_update_the_post(tmp_path, monkeypatch):
+    write(tmp_path, "2024-03-01-shared.md", post_file(title="Before", tags="[Rest]"))
+    importer.import_paths([tmp_path])
+    write(tmp_path, "2024-03-01-shared.md", post_file(title="First try", tags="[Joy]"))
+    write(tmp_path, "2024-03-02-second.md", post_file(title="Second try", tags="[Calm]", extra="slug: shared\n"))
+    real_set = _TaggableManager.set
+    calls = {"n": 0}
+
+    def failing_first_set(self, tags, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("disk full")
+        return real_set(self, tags, **kwargs)
+
+    monkeypatch.setattr(_TaggableManager, "set", failing_first_set)
+    report = importer.import_paths([tmp_path])
+
+    assert [item.outcome for item in report.outcomes] == ["failed", "updated"]
+    post = Post.objects.get()
+    assert (post.title, list(post.tags.names())) == ("Second try", ["Calm"])
+
+
+def test_a_tag_deleted_between_batches_is_made_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    write(tmp_path, "2024-03-01-one.md", post_file(title="One", tags="[Rest]"))
+    write(tmp_path, "2024-03-02-two.md", post_file(title="Two", tags="[Rest]"))
+
+    def delete_the_tag(done, total, outcome):
+        if done == 1:
+            Tag.objects.filter(name="Rest").delete()  # someone in the admin, while the import runs
+
+    importer.import_paths([tmp_path], progress=delete_the_tag)
+    assert list(Post.objects.get(slug="two").tags.names()) == ["Rest"]
+
+
+def test_progress_hears_of_each_file_in_order_once_it_is_committed(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    for n in range(1, 6):
+        write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}"))
+    heard = []
+
+    def progress(done, total, outcome):
+        heard.append((done, total, Path(outcome.name).name, Post.objects.filter(slug=outcome.slug).exists()))
+
+    report = importer.import_paths([tmp_path / "nope", tmp_path], progress=progress)
+
+    assert [(done, total) for done, total, _name, _saved in heard] == [(n, 6) for n in range(1, 7)]
+    assert [name for _done, _total, name, _saved in heard] == [Path(item.name).name for item in report.outcomes]
+    assert all(saved for _done, _total, name, saved in heard if name != "nope")
+
+
+def test_new_posts_cost_a_few_queries_each_and_a_tag_name_is_looked_up_once(tmp_path):
+    """Guards the batch's shape: a savepoint, the post, its tags in one INSERT; lookups once per batch or name.
+
+    One transaction per file and taggit's add() (four statements per tag) made ~20 statements a file; now it is
+    a savepoint and its release, the post, its tags in one INSERT, and its searchable text (see _Writer._save).
+    """
+    for n in range(30):
+        write(tmp_path, f"2024-03-01-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest, Joy, Calm]"))
+    with CaptureQueriesContext(connection) as queries:
+        report = importer.import_paths([tmp_path], workers=0)
+    assert report.counts["created"] == 30
+    tag_lookups = [query for query in queries if query["sql"].startswith('SELECT "taggit_tag"')]
+    assert len(tag_lookups) == 3
+    assert len(queries) <= 5 * 30 + 20
+
+
+def test_imported_posts_are_found_by_their_words_and_tags(tmp_path, small_batches):
+    """The post goes in before its searchable text (see _Writer._save): the index must still hold it all."""
+    write(tmp_path, "2024-03-01-garden.md", post_file(title="Garden", tags="[Breathing, Quiet]", body="Tomatoes."))
+    write(tmp_path, "2024-03-02-sea.md", post_file(title="Sea", tags="[]", body="Tomatoes.\n\nAnd waves."))
+    importer.import_paths([tmp_path])
+
+    def found(query):
+        results = search.search(query)
+        return sorted(hit.post.title for hit in results[0 : results.count()])
+
+    assert found("tomatoes") == ["Garden", "Sea"]
+    assert found("breathing quiet tomatoes") == ["Garden"]
+    assert found("waves") == ["Sea"]
+    assert Post.objects.get(title="Garden").body_text == "Tomatoes."
+    assert Post.objects.get(title="Sea").body_text == "Tomatoes.\nAnd waves."
+
+
+def test_an_import_starts_a_new_content_version_and_knows_its_scheduled_posts(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Posts written many at a time still tell the page cache (blog.caching) what a save would."""
+    soon = timezone.now() + datetime.timedelta(days=2)
+    # No tags: a new tag's own save would tell the cache too.
+    write(tmp_path, "2024-03-01-now.md", post_file(title="Now", tags="[]"))
+    later = f"date: {soon:%Y-%m-%d %H:%M:%S} +0000\n"
+    write(tmp_path, "2024-03-02-later.md", post_file(title="Later", tags="[]", extra=later))
+    version = caching.content_version()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = importer.import_paths([tmp_path])
+
+    assert report.counts["created"] == 2
+    assert len(callbacks) == 1  # one bump for the batch, once it is committed
+    assert caching.content_version() != version
+    assert caching._stored_version()[1] == soon.replace(microsecond=0).timestamp()
+
+
+def test_a_few_files_are_rendered_here_without_starting_workers(monkeypatch):
+    def no_pool(**options):
+        raise AssertionError("a handful of files must not start worker processes")
+
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", no_pool)
+    assert importer.import_paths([DEMO_POSTS]).counts["created"] == 6
+
+
+def test_render_posts_keeps_a_failing_body_s_error_in_its_place():
+    results = markdown.render_posts([("*one*", False), (None, False), ("<b>three</b>", True)])
+    assert results[0] == markdown.render_post("*one*")
+    assert isinstance(results[1], Exception)
+    assert results[2].html == "<b>three</b>"
+
+
+def test_a_rendering_of_another_body_is_refused():
+    post = Post(title="T", slug="t", body="Mine.")
+    with pytest.raises(ValueError, match="another body"):
+        post.render(markdown.render_post("Not mine."))
+    post.render(markdown.render_post("Mine."))
+    assert post.body_html == "<p>Mine.</p>"
+
+
+def test_outcomes_name_each_file_in_path_order_with_workers(tmp_path, small_batches):
+    folder = mixed_folder(tmp_path)
+    report = importer.import_paths([folder], workers=2)
+    by_name = outcomes(report)
+    assert by_name["2024-02-13-empty.md"].reason == "empty file"
+    assert by_name["2024-02-18-same-slug.md"].outcome == "failed"
+    assert [item.name for item in report.outcomes] == sorted(item.name for item in report.outcomes)
