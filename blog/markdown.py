@@ -153,7 +153,7 @@ _INLINE_PASSES = {"inline": 20, "smarty": 6}
 
 
 class QuickInlineProcessor(InlineProcessor):
-    """python-markdown's inline pass, skipping the patterns whose needed text (``PATTERN_NEEDS``) is absent.
+    """python-markdown's inline pass, not trying a pattern where its needed text (``PATTERN_NEEDS``) is absent.
 
     Trying each of some thirty patterns on every string was most of a render. The patterns that can match
     still run in their registered order through python-markdown's own code, so the HTML is the same
@@ -166,37 +166,71 @@ class QuickInlineProcessor(InlineProcessor):
     def __init__(self, md, patterns):
         super().__init__(md)
         self.inlinePatterns = patterns
+        self._plan = None
 
-    def run(self, tree, ancestors=None):
-        needs = {self.inlinePatterns[name]: text for name, text in PATTERN_NEEDS.items() if name in self.inlinePatterns}
+    def _make_plan(self) -> None:
+        """Each pattern with its needed texts and its search (None: tried everywhere, as an old-style one)."""
+        patterns = self.inlinePatterns
+        needs = {patterns[name]: texts for name, texts in PATTERN_NEEDS.items() if name in patterns}
         self._plan = [
             (
                 pattern,
-                needs.get(pattern),
-                # Old-style patterns match differently: always tried.
+                needs.get(pattern) if isinstance(pattern, inlinepatterns.InlineProcessor) else None,
                 pattern.getCompiledRegExp().search if isinstance(pattern, inlinepatterns.InlineProcessor) else None,
             )
-            for pattern in self.inlinePatterns
+            for pattern in patterns
         ]
-        self._needed = tuple({text for _, texts, search in self._plan if search for text in texts or ()})
+        self._needed = tuple(sorted({text for _, texts, _ in self._plan for text in texts or ()}))
+        self._any_needed = re.compile("|".join(map(re.escape, self._needed))).search if self._needed else None
+        self._everywhere = any(texts is None for _, texts, _ in self._plan)
         self._tried: dict[frozenset, list[int]] = {}
-        if all(texts and search for _, texts, search in self._plan) and not any(
-            text in chunk for chunk in _texts(tree) for text in self._needed
-        ):
-            return tree  # no pattern can match anywhere: the pass would leave the tree as it is
-        return super().run(tree, ancestors)
+
+    def run(self, tree, ancestors=None):
+        if self._plan is None:
+            self._make_plan()
+        if self._everywhere or self._any_needed is None:
+            return super().run(tree, ancestors)
+        # Where no pattern can match, the pass would leave a string as it is and add nothing beside it. Such
+        # texts and tails are set aside while it runs (it skips an element's missing text or tail), and the
+        # pass is skipped when nothing can match at all.
+        set_aside = []
+        matchable = False
+        for element in tree.iter():
+            text, tail = element.text, element.tail
+            text_aside = bool(text) and self._any_needed(text) is None
+            tail_aside = bool(tail) and self._any_needed(tail) is None
+            matchable = matchable or (bool(text) and not text_aside) or (bool(tail) and not tail_aside)
+            if text_aside or tail_aside:
+                set_aside.append((element, text if text_aside else None, tail if tail_aside else None))
+        if not matchable:
+            return tree
+        for element, text, tail in set_aside:
+            if text is not None:
+                element.text = None
+            if tail is not None:
+                element.tail = None
+        try:
+            return super().run(tree, ancestors)
+        finally:
+            for element, text, tail in set_aside:
+                if text is not None:
+                    element.text = text
+                if tail is not None:
+                    element.tail = tail
 
     # The mangled name of upstream's private __handleInline, which its run() and __applyPattern call.
     def _InlineProcessor__handleInline(self, data, patternIndex=0):
         if isinstance(data, util.AtomicString):
             return data
+        if not self._everywhere and (self._any_needed is None or self._any_needed(data) is None):
+            return data  # no pattern can match in it
         present = frozenset(text for text in self._needed if text in data)
         tried = self._tried.get(present)
         if tried is None:
             tried = self._tried[present] = [
                 index
-                for index, (_, texts, search) in enumerate(self._plan)
-                if not (texts and search) or not present.isdisjoint(texts)
+                for index, (_, texts, _) in enumerate(self._plan)
+                if texts is None or not present.isdisjoint(texts)
             ]
         apply = self._InlineProcessor__applyPattern
         for index in tried:
@@ -210,14 +244,6 @@ class QuickInlineProcessor(InlineProcessor):
                 if not matched:
                     break
         return data
-
-
-def _texts(tree):
-    for element in tree.iter():
-        if element.text:
-            yield element.text
-        if element.tail:
-            yield element.tail
 
 
 class QuickInline(Extension):
