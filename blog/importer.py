@@ -26,6 +26,7 @@ Rules (the ``import_jekyll`` command only prints what this module decides):
 - Counts are disjoint: a draft is counted under "drafts" whether it was created, updated or unchanged.
 """
 
+import collections
 import contextlib
 import datetime
 import itertools
@@ -147,8 +148,8 @@ def import_paths(
         # A daemonic process (a task queue's worker, say) may not start processes of its own.
         pool_worthy = len(sources) >= POOL_MIN_FILES and not multiprocessing.current_process().daemon
         workers = (os.cpu_count() or 1) if pool_worthy else 0
-    writer = _Writer(dry_run=dry_run)
     with _Renderer(workers) as renderer:
+        writer = _Writer(dry_run=dry_run, renderer=renderer)
         batches = _batches(sources)
         batch = _prepare(next(batches, []), renderer)
         while batch:
@@ -174,20 +175,8 @@ class _Item:
     post: Post | None = None  # the post it would update, tags prefetched
     change: str = ""  # CREATED, UPDATED or UNCHANGED
     tags_changed: bool = True
-    rendering: Future | None = None  # the worker's task holding this body's rendering at ``position``
+    rendering: Future | None = None  # the task rendering this body (with others: it is at ``position``)
     position: int = 0
-
-    def rendered(self) -> markdown.Rendered | None:
-        """The body rendered by a worker, or None to render it here (no worker, or the worker's task failed)."""
-        if self.rendering is None:
-            return None
-        try:
-            result = self.rendering.result()[self.position]
-        except Exception:  # the pool broke (not this body): rendering here gives the file its own outcome
-            return None
-        if isinstance(result, Exception):
-            raise result
-        return result
 
 
 def _batches(sources: list[SourceFile]) -> Iterator[list[_Item]]:
@@ -249,10 +238,16 @@ def _prepare(batch: list[_Item], renderer: "_Renderer") -> list[_Item]:
 
 
 class _Renderer:
-    """Worker processes rendering bodies, started on the first task; with ``workers`` below 2, none."""
+    """Renders bodies in worker processes, started on the first task; with ``workers`` below 2, here.
+
+    This process renders too while it would otherwise wait: it takes back the last task no worker has
+    started yet (at the start, while the workers are still starting; at the end, the last few).
+    """
 
     def __init__(self, workers: int):
         self.pool = None
+        # Tasks sent, oldest first, that no worker may have started yet, with their items.
+        self.unstarted: collections.deque[tuple[Future, list[_Item]]] = collections.deque()
         if workers > 1:
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
@@ -272,26 +267,65 @@ class _Renderer:
             self.pool.shutdown(cancel_futures=True)
 
     def start(self, items: list[_Item]) -> None:
-        """Send the items' bodies to the workers; without workers they are rendered when saved."""
+        """Send the items' bodies to the workers; without workers they are rendered when asked for."""
         if self.pool is None:
             return
+        # Workers take tasks in the order sent: those at the front that have started are no longer ours to take.
+        while self.unstarted and (self.unstarted[0][0].running() or self.unstarted[0][0].done()):
+            self.unstarted.popleft()
         for first in range(0, len(items), RENDER_CHUNK):
             chunk = items[first : first + RENDER_CHUNK]
-            bodies = [(item.parsed.body, item.parsed.body_format == Post.Format.HTML) for item in chunk]
             try:
-                task = self.pool.submit(markdown.render_posts, bodies)
+                task = self.pool.submit(markdown.render_posts, [_body(item) for item in chunk])
             except BrokenExecutor:  # a worker died: render here from now on
                 self.pool = None
                 return
+            self.unstarted.append((task, chunk))
             for position, item in enumerate(chunk):
                 item.rendering, item.position = task, position
+
+    def rendered(self, item: _Item) -> markdown.Rendered:
+        """The item's body rendered, by a worker or here. Raises what rendering it raised."""
+        while item.rendering is not None and not item.rendering.done() and self._take_back():
+            pass
+        result = None
+        if item.rendering is not None:
+            try:
+                result = item.rendering.result()[item.position]
+            except Exception:  # the pool broke (not this body): rendering here gives the file its own outcome
+                result = None
+        if result is None:
+            body, is_html = _body(item)
+            return markdown.render_post(body, is_html=is_html)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def _take_back(self) -> bool:
+        """Render here the last task sent that no worker has started: True if there was one."""
+        while self.unstarted:
+            task, chunk = self.unstarted.pop()
+            if task.cancel():
+                here: Future = Future()
+                here.set_result(markdown.render_posts([_body(item) for item in chunk]))
+                for item in chunk:
+                    item.rendering = here
+                return True
+            self.unstarted.clear()  # a worker started it, so every task sent before it has started too
+        return False
+
+
+def _body(item: _Item) -> tuple[str, bool]:
+    """What rendering needs: the body, and whether it is HTML."""
+    return item.parsed.body, item.parsed.body_format == Post.Format.HTML
 
 
 class _Writer:
     """Writes batches of files, keeping what one file tells about the next: slugs claimed, tags known."""
 
-    def __init__(self, *, dry_run: bool):
+    def __init__(self, *, dry_run: bool, renderer: _Renderer):
         self.dry_run = dry_run
+        self.renderer = renderer
         # slug -> the file that took it in this import
         self.claimed: dict[str, str] = {}
         self.tags = _Tags()
@@ -376,7 +410,7 @@ class _Writer:
         for name, value in _fields(parsed).items():
             setattr(post, name, value)
         post.source_path = item.source.name[:SOURCE_PATH_MAX_LENGTH]
-        rendered = item.rendered() or markdown.render_post(parsed.body, is_html=post.body_format == Post.Format.HTML)
+        rendered = self.renderer.rendered(item)
         post.render(rendered)
         return post, rendered
 

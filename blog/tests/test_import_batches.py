@@ -5,7 +5,7 @@ spawned worker processes while earlier files are written. None of that may show 
 """
 
 import datetime
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -84,11 +84,25 @@ def small_batches(monkeypatch):
 
 
 class CountingPool(ProcessPoolExecutor):
-    tasks = 0
+    tasks: list[Future] = []
 
     def submit(self, *args, **kwargs):
-        CountingPool.tasks += 1
-        return super().submit(*args, **kwargs)
+        task = super().submit(*args, **kwargs)
+        CountingPool.tasks.append(task)
+        return task
+
+
+class NeverStartingPool:
+    """A pool whose workers never start a task: this process must take every one back."""
+
+    def __init__(self, **options):
+        pass
+
+    def submit(self, *args, **kwargs):
+        return Future()
+
+    def shutdown(self, **options):
+        pass
 
 
 def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_batches, monkeypatch):
@@ -96,7 +110,10 @@ def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_bat
     monkeypatch.setattr(importer, "ProcessPoolExecutor", CountingPool)
 
     in_workers = importer.import_paths([folder], workers=2)
-    assert CountingPool.tasks >= 15  # every body that needed rendering went to a worker
+    # Every body that needed rendering went to the workers; those no worker had started when this process
+    # would have waited for them, it took back and rendered itself.
+    assert len(CountingPool.tasks) >= 15
+    assert any(not task.cancelled() for task in CountingPool.tasks)
     imported_in_workers = posts_and_tags()
     clear()
     here = importer.import_paths([folder], workers=0)
@@ -109,6 +126,17 @@ def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_bat
     again = importer.import_paths([folder], workers=2)
     assert again.counts["created"] == again.counts["updated"] == 0
     assert posts_and_tags() == imported_in_workers
+
+
+def test_tasks_no_worker_started_are_rendered_here(tmp_path, small_batches, monkeypatch):
+    folder = mixed_folder(tmp_path)
+    here = importer.import_paths([folder], workers=0)
+    imported_here = posts_and_tags()
+    clear()
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", NeverStartingPool)
+
+    assert importer.import_paths([folder], workers=2).outcomes == here.outcomes
+    assert posts_and_tags() == imported_here
 
 
 def test_one_file_at_a_time_imports_the_same_as_batches(tmp_path, monkeypatch):
