@@ -1,13 +1,10 @@
 """Members: the custom user model (email is the login) and the pieces they save."""
 
-import datetime
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.utils import timezone
 
 # How long a private note may be, as the member typed it (see accounts.services.normalise_note).
 NOTE_MAX_LENGTH = 2000
@@ -62,43 +59,9 @@ class FavouriteQuerySet(models.QuerySet):
         """The member's saved pieces, newest saved first."""
         return self.filter(user=user).order_by("-saved_at", "-id")
 
-    def saved_rows(self):
-        """What a row of /saved/ shows, as values (turned into :class:`SavedRow` a page at a time), each
-        ending with how many rows there are in all (a window COUNT: the page and its count in one query).
-
-        The page is built on every request for every member; rows of values cost a third less than
-        model instances joined to their posts.
-        """
-        return self.annotate(total=models.Window(models.Count("pk"))).values_list(
-            "key", "note", "saved_at", "post_id", "post_title", "post__slug", "post__title", "post__status",
-            "post__published_at", "total",
-        )  # fmt: skip
-
     def for_list(self):
         """What a list of saved pieces needs: the post's title and status, not its body."""
         return self.select_related("post").defer("post__body", "post__body_html", "post__body_text")
-
-
-@dataclass(frozen=True, slots=True)
-class SavedRow:
-    """One saved piece as /saved/ shows it: a light stand-in for a Favourite joined to its post."""
-
-    key: uuid.UUID
-    note: str
-    saved_at: datetime.datetime
-    post_id: int | None
-    slug: str | None
-    title: str
-    status: str
-
-    @classmethod
-    def from_values(cls, values) -> "SavedRow":
-        """From a row of ``FavouriteQuerySet.saved_rows()``; title and status as :class:`Favourite` has them."""
-        key, note, saved_at, post_id, post_title, slug, title, post_status, published_at = values
-        if post_id is None:
-            return cls(key, note, saved_at, None, None, post_title, "deleted")
-        public = post_status == "published" and published_at <= timezone.now()
-        return cls(key, note, saved_at, post_id, slug, title, "published" if public else "unpublished")
 
 
 class Favourite(models.Model):

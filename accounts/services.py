@@ -82,16 +82,3 @@ def account_delete(*, user) -> dict[str, int]:
     with transaction.atomic():
         _, counts = user.delete()
     return counts
-
-
-def saved_tags(*, user):
-    """The tags of the member's saved pieces, by name, for the filter on /saved/ (rows, not models:
-    a member may have hundreds)."""
-    from taggit.models import Tag
-
-    return (
-        Tag.objects.filter(blog_taggedpost_items__content_object__favourites__user=user)
-        .distinct()
-        .order_by("name")
-        .values_list("pk", "name", "slug", named=True)
-    )

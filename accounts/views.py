@@ -6,6 +6,7 @@ random key once its post is gone: never by a number that could be counted up.
 """
 
 import re
+from functools import partial
 from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
@@ -21,9 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from taggit.models import Tag
 
-from accounts import exports, pending, services
+from accounts import exports, pending, saved_page, services
 from accounts.forms import DeleteAccountForm, NoteForm
-from accounts.models import Favourite, SavedRow
+from accounts.models import Favourite
 from blog.models import Post
 from blog.pagination import page_number, paginate_counted
 
@@ -112,20 +113,16 @@ def _saved_tag(request):
 def saved(request):
     """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
     tag = _saved_tag(request)
-    favourites = Favourite.objects.for_user(request.user)
-    if tag is not None:
-        favourites = favourites.filter(post__tags=tag)
-    favourites = favourites.saved_rows()
     try:
-        page = paginate_counted(request, favourites, SAVED_PER_PAGE)
+        page = paginate_counted(request, partial(saved_page.saved_rows, user=request.user, tag=tag), SAVED_PER_PAGE)
     except Http404:
         # A valid page number past the end (the member just removed the last piece on it):
         # go to page 1 rather than show a dead end.
         if page_number(request) > 1:
             return HttpResponseRedirect(_saved_url(tag))
         raise
-    rows = [SavedRow.from_values(values) for values in page.object_list]
-    tags = services.saved_tags(user=request.user)
+    rows = page.object_list
+    tags = saved_page.saved_tags(user=request.user)
     context = {
         "page": page,
         "favourites": rows,

@@ -30,16 +30,15 @@ def paginate(request, object_list, per_page: int, *, count: int | None = None) -
     return paginator.page(number)
 
 
-def paginate_counted(request, rows, per_page: int) -> Page:
-    """Page ``rows``, a values_list queryset whose last column is the total row count (a window COUNT).
+def paginate_counted(request, fetch, per_page: int) -> Page:
+    """Page by ``?page=`` where ``fetch(limit=, offset=)`` answers a page of rows and the total at once.
 
-    One query gives the page and the count, whatever the list's length; 404 past the end.
+    404 for a page past the end (page 1 may be empty).
     """
     number = page_number(request)
-    start = (number - 1) * per_page
-    page_rows = list(rows[start : start + per_page])
-    if not page_rows and number > 1:
+    rows, total = fetch(limit=per_page, offset=(number - 1) * per_page)
+    if not rows and number > 1:
         raise Http404("No such page.")
     paginator = Paginator(rows, per_page, allow_empty_first_page=True)
-    paginator.count = page_rows[0][-1] if page_rows else 0
-    return Page([row[:-1] for row in page_rows], number, paginator)
+    paginator.count = total  # cached_property: assigning skips the query
+    return Page(rows, number, paginator)

@@ -140,7 +140,7 @@ _SAVED_ITEM = (
 
 @register.simple_tag(takes_context=True)
 def saved_item(context, favourite):
-    """One saved piece on /saved/ (an ``accounts.models.SavedRow``): its title (a link only while the
+    """One saved piece on /saved/ (an ``accounts.saved_page.SavedRow``): its title (a link only while the
     post is public), its private note with an in-place editor (a plain form that static/js/save.js
     sends without a reload), and the way to remove it. Unpublished and deleted posts keep their row.
     """

@@ -45,9 +45,9 @@ def data(django_user_model):
     return {"tag": tags[3], "member": member, "post_ids": [post.pk for post in posts[:10]]}
 
 
-def plan(queryset) -> str:
-    """The database's plan for ``queryset``, as one string."""
-    sql, params = queryset.query.sql_with_params()
+def plan(query) -> str:
+    """The database's plan for ``query`` (a queryset, or SQL and its parameters), as one string."""
+    sql, params = query if isinstance(query, tuple) else query.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -79,14 +79,18 @@ def test_tag_page_query(data):
 
 
 def test_saved_page_query(data):
-    text = assert_no_full_scan(Favourite.objects.for_user(data["member"]).saved_rows()[:21])
+    from accounts import saved_page
+
+    text = assert_no_full_scan(saved_page.rows_query(user_id=data["member"].pk, tag_id=None, limit=20, offset=0))
     assert re.search(r"Index.* on accounts_favourite|SEARCH accounts_favourite USING", text)
+    query = saved_page.rows_query(user_id=data["member"].pk, tag_id=data["tag"].pk, limit=20, offset=20)
+    assert_no_full_scan(query)
 
 
 def test_tags_of_saved_pieces(data):
-    from accounts.services import saved_tags
+    from accounts import saved_page
 
-    assert_no_full_scan(saved_tags(user=data["member"]))
+    assert_no_full_scan(saved_page.tags_query(user_id=data["member"].pk))
 
 
 def test_archive_page_query(data):

@@ -1,0 +1,112 @@
+"""The two queries of /saved/ (a page of the member's saved pieces with its total, and the tags of all
+of them for the filter), written in SQL.
+
+/saved/ is built on every request for every member and cannot be cached. Through the ORM, building
+and compiling these two querysets cost about 1.1 ms a page, eight times what the database takes to
+answer them (0.17 ms); as SQL they cost the answer. Both are portable (SQLite and PostgreSQL run the
+same text), take only bound parameters, and their plans are checked by blog/tests/test_query_plans.py.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from taggit.models import Tag
+
+from accounts.models import Favourite
+from blog.models import Post, TaggedPost
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRow:
+    """One saved piece as /saved/ shows it: a light stand-in for a Favourite joined to its post."""
+
+    key: uuid.UUID
+    note: str
+    saved_at: datetime.datetime
+    post_id: int | None
+    slug: str | None
+    title: str
+    status: str  # as Favourite.status: published, unpublished or deleted
+
+
+class TagRow(NamedTuple):
+    pk: int
+    name: str
+    slug: str
+
+
+def _names() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "favourite": quote(Favourite._meta.db_table),
+        "post": quote(Post._meta.db_table),
+        "tagged": quote(TaggedPost._meta.db_table),
+        "tag": quote(Tag._meta.db_table),
+    }
+
+
+def rows_query(*, user_id: int, tag_id: int | None, limit: int, offset: int) -> tuple[str, list]:
+    """A page of the member's saved pieces, newest saved first, each row ending with the total."""
+    # No table aliases: EXPLAIN then names the tables themselves, which the plan tests look for.
+    sql = (
+        "SELECT {favourite}.key, {favourite}.note, {favourite}.saved_at, {favourite}.post_id, "
+        "{favourite}.post_title, {post}.slug, {post}.title, {post}.status, {post}.published_at, COUNT(*) OVER () "
+        "FROM {favourite} LEFT OUTER JOIN {post} ON {post}.id = {favourite}.post_id WHERE {favourite}.user_id = %s"
+    )
+    params: list = [user_id]
+    if tag_id is not None:
+        sql += " AND {favourite}.post_id IN (SELECT content_object_id FROM {tagged} WHERE tag_id = %s)"
+        params.append(tag_id)
+    sql += " ORDER BY {favourite}.saved_at DESC, {favourite}.id DESC LIMIT %s OFFSET %s"
+    return sql.format(**_names()), [*params, limit, offset]
+
+
+def tags_query(*, user_id: int) -> tuple[str, list]:
+    """Every tag of the member's saved pieces, by name, once each."""
+    sql = (
+        "SELECT DISTINCT {tag}.id, {tag}.name, {tag}.slug FROM {tag} JOIN {tagged} ON {tagged}.tag_id = {tag}.id "
+        "JOIN {favourite} ON {favourite}.post_id = {tagged}.content_object_id WHERE {favourite}.user_id = %s "
+        "ORDER BY {tag}.name"
+    )
+    return sql.format(**_names()), [user_id]
+
+
+def _fetch(query: tuple[str, list]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return cursor.fetchall()
+
+
+def _aware(value) -> datetime.datetime | None:
+    # PostgreSQL answers aware datetimes; SQLite naive UTC ones (or text, for a value it cannot parse).
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def saved_rows(*, user, tag=None, limit: int, offset: int) -> tuple[list[SavedRow], int]:
+    """One page of the member's saved pieces (optionally one tag's) and how many there are in all."""
+    rows = _fetch(rows_query(user_id=user.pk, tag_id=tag.pk if tag else None, limit=limit, offset=offset))
+    now = timezone.now()
+    page = []
+    for key, note, saved_at, post_id, post_title, slug, title, post_status, published_at, _total in rows:
+        key = key if isinstance(key, uuid.UUID) else uuid.UUID(key)
+        if post_id is None:
+            page.append(SavedRow(key, note, _aware(saved_at), None, None, post_title, "deleted"))
+            continue
+        public = post_status == Post.Status.PUBLISHED and _aware(published_at) <= now
+        status = "published" if public else "unpublished"
+        page.append(SavedRow(key, note, _aware(saved_at), post_id, slug, title, status))
+    return page, (rows[0][-1] if rows else 0)
+
+
+def saved_tags(*, user) -> list[TagRow]:
+    """The tags of the member's saved pieces, by name (a member may have hundreds)."""
+    return [TagRow(*row) for row in _fetch(tags_query(user_id=user.pk))]
