@@ -99,7 +99,9 @@ def test_archive_page_query(data):
 
 
 def test_saved_state_of_a_page_of_posts(data):
-    assert_no_full_scan(Favourite.objects.filter(user=data["member"], post_id__in=data["post_ids"]).values("post_id"))
+    from accounts.services import saved_ids_query
+
+    assert_no_full_scan(saved_ids_query(user_id=data["member"].pk, post_ids=set(data["post_ids"])))
 
 
 def test_tags_of_a_page_of_posts(data):
