@@ -122,7 +122,7 @@ def measure_size(env: dict, size: int, options, static_root: Path) -> dict:
     rows = []
     try:
         for page in probe["pages"]:
-            headers = {"Cookie": f"sessionid={probe['session']}"} if page["member"] else {}
+            headers = {"Cookie": probe["cookie"]} if page["member"] else {}
             paths = probe["search_paths"] if page["name"] == "member search" else [page["path"]]
             for path in paths[:3]:
                 server.get(path, headers)  # warm: the page cache for readers, fragments and counts for members

@@ -108,8 +108,11 @@ def step_probe(args) -> dict:
             }
         )
     cache.clear()
-    session = member.cookies["sessionid"].value
-    return {"pages": pages, "session": session, "search_paths": [f"/search/?q={w}" for w in search_words()]}
+    # What a member's browser sends after its first page: the session and the CSRF cookie (without the
+    # latter every page would mint a new CSRF secret and set the cookie again).
+    names = [name for name in ("sessionid", "csrftoken") if name in member.cookies]
+    cookie = "; ".join(f"{name}={member.cookies[name].value}" for name in names)
+    return {"pages": pages, "cookie": cookie, "search_paths": [f"/search/?q={w}" for w in search_words()]}
 
 
 def step_search(args) -> dict:
