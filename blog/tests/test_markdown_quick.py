@@ -108,7 +108,7 @@ def test_quick_inline_passes_give_the_stock_html():
 def test_the_site_converter_uses_the_quick_passes():
     converter = markdown._converter()
     assert isinstance(converter.treeprocessors["inline"], markdown.QuickInlineProcessor)
-    assert isinstance(converter.treeprocessors["smarty"], markdown.QuickInlineProcessor)
+    assert isinstance(converter.treeprocessors["smarty"], markdown.QuickSmartyProcessor)
 
 
 def _patterns(converter):
