@@ -1,8 +1,9 @@
 """The faster render path gives exactly the HTML, text and counts of the plain one.
 
-``blog.markdown`` runs python-markdown's inline passes as ``QuickInlineProcessor`` (patterns whose needed
-text is absent are not tried) and derives text and reading time with cheaper string methods. These tests
-compare each with the stock code on fixed samples, and on the whole corpus when ../shared is present.
+``blog.markdown`` does not try a pattern or a block processor where the text it needs is absent
+(``SkipUnmatchable``), runs smarty's pass as a plain loop, and derives text and reading time with cheaper
+string methods. These tests compare each with the stock code on fixed samples, and on the whole corpus when
+../shared is present.
 """
 
 import math
@@ -51,13 +52,18 @@ SAMPLES = [
     "Entity then quote &amp;'x' and &nbsp;\"y\" and --'z' and \u2013\"w\"",
     "Numbers 5'10\" and 1990's and 'tis and '99 and x'y'z and 'a\"b'c\"",
     "Many * stars * and _ underscores _ and ** double ** and *unclosed and _unclosed",
+    "Setext title\n============\n\nSecond title\n---\n\nText\n- - -\n\n* * *\n\n___\n\n-- not a rule --",
+    "# Hash title #\n\n###### Six\n\n#not a title\n\nA # in text and C# too",
+    "Term: not a definition\n\n: a colon at the start\n\na | b but no table\n\n> quote\nlazy line",
+    "Text with a [ref]: that is not one\n\n[ref]: https://example.org\n\n*[ABBR]: An abbreviation\n\nABBR",
+    "[tight]:https://example.org/t\n[^n]:A note\n*[HTML]:Hyper Text\n\n[tight] HTML[^n]",
     PLAYLIST,
     *HOSTILE,
 ]
 
 
 def stock_converter() -> python_markdown.Markdown:
-    """The converter as python-markdown builds it, without QuickInline."""
+    """The converter as python-markdown builds it, without SkipUnmatchable."""
     return python_markdown.Markdown(
         extensions=[*markdown.EXTENSIONS, markdown.KramdownCompat()],
         extension_configs=markdown.EXTENSION_CONFIGS,
@@ -67,7 +73,7 @@ def stock_converter() -> python_markdown.Markdown:
 
 def quick_converter() -> python_markdown.Markdown:
     return python_markdown.Markdown(
-        extensions=[*markdown.EXTENSIONS, markdown.KramdownCompat(), markdown.QuickInline()],
+        extensions=[*markdown.EXTENSIONS, markdown.KramdownCompat(), markdown.SkipUnmatchable()],
         extension_configs=markdown.EXTENSION_CONFIGS,
         output_format="html",
     )
@@ -121,6 +127,12 @@ def _patterns(converter):
 def test_every_pattern_is_listed_with_the_text_it_needs():
     """A pattern added or renamed by an upgrade would be tried everywhere (slower, never wrong): say so here."""
     assert {name for name, _ in _patterns(quick_converter())} == set(markdown.PATTERN_NEEDS)
+
+
+def test_every_block_processor_listed_is_there():
+    """A block processor renamed by an upgrade would be asked about every block again: say so here."""
+    processors = quick_converter().parser.blockprocessors
+    assert [name for name in {**markdown.BLOCK_NEEDS, **markdown.BLOCK_RUN_NEEDS} if name not in processors] == []
 
 
 def test_the_samples_make_every_pattern_match():
