@@ -148,6 +148,9 @@ PATTERN_NEEDS = {
     **{f"smarty-quotes-{n}": ("'",) for n in range(6, 11)},
     **{f"smarty-quotes-{n}": ('"',) for n in range(11, 15)},
 }
+# Patterns linking to a reference the document defines ("[text][id]", "[id]"): in a document defining none,
+# they leave every string as it was (an unknown reference is text), so they are not tried.
+REFERENCE_PATTERNS = ("reference", "short_reference", "image_reference", "short_image_ref")
 # Where python-markdown registers the two inline passes (its own, and smarty's for quotes and dashes).
 _INLINE_PASSES = {"inline": 20, "smarty": 6}
 
@@ -183,7 +186,9 @@ class QuickInlineProcessor(InlineProcessor):
         self._needed = tuple(sorted({text for _, texts, _ in self._plan for text in texts or ()}))
         self._any_needed = re.compile("|".join(map(re.escape, self._needed))).search if self._needed else None
         self._everywhere = any(texts is None for _, texts, _ in self._plan)
-        self._tried: dict[frozenset, list[int]] = {}
+        references = {patterns[name] for name in REFERENCE_PATTERNS if name in patterns}
+        self._reference_indexes = {index for index, (pattern, _, _) in enumerate(self._plan) if pattern in references}
+        self._tried: dict[tuple[frozenset, bool], list[int]] = {}
 
     def run(self, tree, ancestors=None):
         if self._plan is None:
@@ -225,12 +230,13 @@ class QuickInlineProcessor(InlineProcessor):
         if not self._everywhere and (self._any_needed is None or self._any_needed(data) is None):
             return data  # no pattern can match in it
         present = frozenset(text for text in self._needed if text in data)
-        tried = self._tried.get(present)
+        key = (present, bool(self.md.references))
+        tried = self._tried.get(key)
         if tried is None:
-            tried = self._tried[present] = [
+            tried = self._tried[key] = [
                 index
                 for index, (_, texts, _) in enumerate(self._plan)
-                if texts is None or not present.isdisjoint(texts)
+                if (texts is None or not present.isdisjoint(texts)) and (key[1] or index not in self._reference_indexes)
             ]
         apply = self._InlineProcessor__applyPattern
         for index in tried:
