@@ -329,12 +329,23 @@ def _unless_absent(method, needs: tuple[str, ...], block_of):
     return quick
 
 
+def _unless_no_marker(replace_marker, marker: str):
+    """toc's ``replace_marker``, skipped when no text in the document holds the marker it would replace."""
+
+    def quick(root, element):
+        if any(marker in text for text in root.itertext()):
+            replace_marker(root, element)
+
+    return quick
+
+
 class SkipUnmatchable(Extension):
     """Do not try a pattern or a block processor where the text it needs is absent: the same HTML, faster.
 
     The inline passes run as :class:`QuickInlineProcessor` and :class:`QuickSmartyProcessor`; the block
     processors in ``BLOCK_NEEDS`` and ``BLOCK_RUN_NEEDS`` answer "not mine" at once for a block without
-    their text. List this extension after every other.
+    their text; toc looks for its ``[TOC]`` marker only in a document that has one. List this extension
+    after every other.
     """
 
     def extendMarkdown(self, md):
@@ -344,6 +355,9 @@ class SkipUnmatchable(Extension):
         if "smarty" in md.treeprocessors:
             patterns = md.treeprocessors["smarty"].inlinePatterns
             md.treeprocessors.register(QuickSmartyProcessor(md, patterns), "smarty", _INLINE_PASSES["smarty"])
+        if "toc" in md.treeprocessors and md.treeprocessors["toc"].marker:
+            toc = md.treeprocessors["toc"]
+            toc.replace_marker = _unless_no_marker(toc.replace_marker, toc.marker)
         processors = md.parser.blockprocessors
         for name, needs in BLOCK_NEEDS.items():
             if name in processors:
