@@ -1,8 +1,8 @@
 """The faster render path gives exactly the HTML, text and counts of the plain one.
 
-``blog.markdown`` does not try a pattern or a block processor where the text it needs is absent
-(``SkipUnmatchable``), runs smarty's pass as a plain loop, and derives text and reading time with cheaper
-string methods. These tests compare each with the stock code on fixed samples, and on the whole corpus when
+``blog.markdown_shortcuts`` does not try a pattern or a block processor where the text it needs is absent,
+runs smarty's pass as a plain loop, and ``blog.markdown`` derives text and reading time with cheaper string
+methods. These tests compare each with the stock code on fixed samples, and on the whole corpus when
 ../shared is present.
 """
 
@@ -14,6 +14,7 @@ import markdown as python_markdown
 import pytest
 
 from blog import importer, jekyll, markdown
+from blog import markdown_shortcuts as shortcuts
 from blog.tests.test_markdown import HOSTILE, PLAYLIST
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jekyll"
@@ -73,7 +74,7 @@ def stock_converter() -> python_markdown.Markdown:
 
 def quick_converter() -> python_markdown.Markdown:
     return python_markdown.Markdown(
-        extensions=[*markdown.EXTENSIONS, markdown.KramdownCompat(), markdown.SkipUnmatchable()],
+        extensions=[*markdown.EXTENSIONS, markdown.KramdownCompat(), shortcuts.SkipUnmatchable()],
         extension_configs=markdown.EXTENSION_CONFIGS,
         output_format="html",
     )
@@ -113,12 +114,12 @@ def test_quick_inline_passes_give_the_stock_html():
 
 def test_the_site_converter_uses_the_quick_passes():
     converter = markdown._converter()
-    assert isinstance(converter.treeprocessors["inline"], markdown.QuickInlineProcessor)
-    assert isinstance(converter.treeprocessors["smarty"], markdown.QuickSmartyProcessor)
+    assert isinstance(converter.treeprocessors["inline"], shortcuts.QuickInlineProcessor)
+    assert isinstance(converter.treeprocessors["smarty"], shortcuts.QuickSmartyProcessor)
 
 
 def _patterns(converter):
-    for treeprocessor in markdown._INLINE_PASSES:
+    for treeprocessor in shortcuts._INLINE_PASSES:
         registry = converter.treeprocessors[treeprocessor].inlinePatterns
         for name in registry._data:
             yield name, registry[name]
@@ -126,13 +127,13 @@ def _patterns(converter):
 
 def test_every_pattern_is_listed_with_the_text_it_needs():
     """A pattern added or renamed by an upgrade would be tried everywhere (slower, never wrong): say so here."""
-    assert {name for name, _ in _patterns(quick_converter())} == set(markdown.PATTERN_NEEDS)
+    assert {name for name, _ in _patterns(quick_converter())} == set(shortcuts.PATTERN_NEEDS)
 
 
 def test_every_block_processor_listed_is_there():
     """A block processor renamed by an upgrade would be asked about every block again: say so here."""
     processors = quick_converter().parser.blockprocessors
-    assert [name for name in {**markdown.BLOCK_NEEDS, **markdown.BLOCK_RUN_NEEDS} if name not in processors] == []
+    assert [name for name in {**shortcuts.BLOCK_NEEDS, **shortcuts.BLOCK_RUN_NEEDS} if name not in processors] == []
 
 
 def test_the_samples_make_every_pattern_match():
