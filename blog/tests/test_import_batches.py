@@ -15,7 +15,7 @@ from django.utils import timezone
 from taggit.managers import _TaggableManager
 from taggit.models import Tag
 
-from blog import caching, importer, markdown, search
+from blog import caching, import_pipeline, importer, markdown, search
 from blog.models import Post, TaggedPost
 from blog.tests.test_importer import DEMO_POSTS, MALFORMED, outcomes, post_file, write
 
@@ -79,8 +79,8 @@ def clear() -> None:
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of 7 files and render tasks of 3 bodies, so that a few dozen files cross several of each."""
-    monkeypatch.setattr(importer, "BATCH_SIZE", 7)
-    monkeypatch.setattr(importer, "RENDER_CHUNK", 3)
+    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 7)
+    monkeypatch.setattr(import_pipeline, "RENDER_CHUNK", 3)
 
 
 class CountingPool(ProcessPoolExecutor):
@@ -107,7 +107,7 @@ class NeverStartingPool:
 
 def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_batches, monkeypatch):
     folder = mixed_folder(tmp_path)
-    monkeypatch.setattr(importer, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(import_pipeline, "ProcessPoolExecutor", CountingPool)
 
     in_workers = importer.import_paths([folder], workers=2)
     # Every body that needed rendering went to the workers; those no worker had started when this process
@@ -133,7 +133,7 @@ def test_tasks_no_worker_started_are_rendered_here(tmp_path, small_batches, monk
     here = importer.import_paths([folder], workers=0)
     imported_here = posts_and_tags()
     clear()
-    monkeypatch.setattr(importer, "ProcessPoolExecutor", NeverStartingPool)
+    monkeypatch.setattr(import_pipeline, "ProcessPoolExecutor", NeverStartingPool)
 
     assert importer.import_paths([folder], workers=2).outcomes == here.outcomes
     assert posts_and_tags() == imported_here
@@ -144,7 +144,7 @@ def test_one_file_at_a_time_imports_the_same_as_batches(tmp_path, monkeypatch):
     batches = importer.import_paths([folder], workers=0)
     imported = posts_and_tags()
     clear()
-    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 1)
 
     assert importer.import_paths([folder], workers=0).outcomes == batches.outcomes
     assert posts_and_tags() == imported
@@ -199,7 +199,9 @@ def test_a_body_that_fails_to_render_in_a_worker_fails_that_file_only(tmp_path, 
         return real_render_post(body, is_html=is_html)
 
     monkeypatch.setattr(markdown, "render_post", render_post)
-    monkeypatch.setattr(importer, "ProcessPoolExecutor", lambda **options: ThreadPoolExecutor(options["max_workers"]))
+    monkeypatch.setattr(
+        import_pipeline, "ProcessPoolExecutor", lambda **options: ThreadPoolExecutor(options["max_workers"])
+    )
     report = importer.import_paths([tmp_path], workers=2)
 
     assert [item.outcome for item in report.outcomes] == ["created"] * 4 + ["failed"] + ["created"] * 2
@@ -209,11 +211,11 @@ def test_a_body_that_fails_to_render_in_a_worker_fails_that_file_only(tmp_path, 
 
 def test_a_batch_that_cannot_be_written_fails_all_its_files_and_the_next_batches_go_on(tmp_path, monkeypatch):
     """Anything failing outside a file's own savepoint (a commit that fails, say) loses the whole batch."""
-    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
     for n in range(1, 6):
         write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest, New]"))
     write(tmp_path, "2024-03-04-post-4-again.md", post_file(title="Post 4 again", extra="slug: post-4\n"))
-    real_create_together = importer._Writer._create_together
+    real_create_together = import_pipeline.Writer._create_together
 
     def failing_after_writing_the_second_batch(self, batch):
         outcomes = real_create_together(self, batch)
@@ -221,7 +223,7 @@ def test_a_batch_that_cannot_be_written_fails_all_its_files_and_the_next_batches
             raise RuntimeError("database is locked")
         return outcomes
 
-    monkeypatch.setattr(importer._Writer, "_create_together", failing_after_writing_the_second_batch)
+    monkeypatch.setattr(import_pipeline.Writer, "_create_together", failing_after_writing_the_second_batch)
     report = importer.import_paths([tmp_path])
 
     lost = "not saved: its batch failed: RuntimeError: database is locked"
@@ -262,7 +264,7 @@ def test_the_first_of_two_files_with_one_slug_failing_lets_the_second_update_the
 
 
 def test_a_tag_deleted_between_batches_is_made_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 1)
     write(tmp_path, "2024-03-01-one.md", post_file(title="One", tags="[Rest]"))
     write(tmp_path, "2024-03-02-two.md", post_file(title="Two", tags="[Rest]"))
 
@@ -275,7 +277,7 @@ def test_a_tag_deleted_between_batches_is_made_again(tmp_path, monkeypatch):
 
 
 def test_progress_hears_of_each_file_in_order_once_it_is_committed(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
     for n in range(1, 6):
         write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}"))
     heard = []
@@ -294,7 +296,7 @@ def test_new_posts_cost_a_few_queries_each_and_a_tag_name_is_looked_up_once(tmp_
     """Guards the batch's shape: a savepoint, the post, its tags in one INSERT; lookups once per batch or name.
 
     One transaction per file and taggit's add() (four statements per tag) made ~20 statements a file; now it is
-    a savepoint and its release, the post, its tags in one INSERT, and its searchable text (see _Writer._save).
+    a savepoint and its release, the post, its tags in one INSERT, and its searchable text (see Writer._insert).
     """
     for n in range(30):
         write(tmp_path, f"2024-03-01-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest, Joy, Calm]"))
@@ -307,7 +309,7 @@ def test_new_posts_cost_a_few_queries_each_and_a_tag_name_is_looked_up_once(tmp_
 
 
 def test_imported_posts_are_found_by_their_words_and_tags(tmp_path, small_batches):
-    """The post goes in before its searchable text (see _Writer._save): the index must still hold it all."""
+    """The post goes in before its searchable text (see Writer._insert): the index must still hold it all."""
     write(tmp_path, "2024-03-01-garden.md", post_file(title="Garden", tags="[Breathing, Quiet]", body="Tomatoes."))
     write(tmp_path, "2024-03-02-sea.md", post_file(title="Sea", tags="[]", body="Tomatoes.\n\nAnd waves."))
     importer.import_paths([tmp_path])
@@ -347,7 +349,7 @@ def test_a_few_files_are_rendered_here_without_starting_workers(monkeypatch):
     def no_pool(**options):
         raise AssertionError("a handful of files must not start worker processes")
 
-    monkeypatch.setattr(importer, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(import_pipeline, "ProcessPoolExecutor", no_pool)
     assert importer.import_paths([DEMO_POSTS]).counts["created"] == 6
 
 

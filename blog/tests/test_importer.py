@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from accounts.models import Favourite, User
-from blog import caching, exporter, importer
+from blog import caching, exporter, import_pipeline, importer
 from blog.models import Post, TaggedPost
 
 REPO = Path(__file__).resolve().parents[2]
@@ -390,7 +390,7 @@ def test_an_import_interrupted_midway_simulated(tmp_path, monkeypatch):
     """Ctrl-C (or the process dying) while writing the 3rd file, in batches of two: the committed batch (files
     1-2) stays whole, the batch being written (files 3-4) leaves nothing, not even the 3rd file's post row."""
     _five_files(tmp_path)
-    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
     _break_third_save(monkeypatch, KeyboardInterrupt())
 
     with pytest.raises(KeyboardInterrupt):
