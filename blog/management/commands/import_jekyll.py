@@ -9,13 +9,15 @@ class Command(BaseCommand):
     help = (
         "Import Jekyll posts. PATH may be a file (any extension), a Jekyll site or its _posts/_drafts folder, "
         "or a folder of .md/.markdown/.html files. Posts are matched by slug: new ones are created, changed "
-        "ones updated in place, nothing is deleted. Exits non-zero when any file failed."
+        "ones updated in place, nothing is deleted. Files are committed a hundred at a time: an interrupted "
+        "import loses at most the last hundred, and running it again finishes the job. Exits non-zero when "
+        "any file failed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files or folders to import.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Read and check everything, then roll back: nothing is written."
+            "--dry-run", action="store_true", help="Read, check and render everything, and write nothing."
         )
 
     def handle(self, *args, paths, dry_run, verbosity, **options):
