@@ -152,7 +152,8 @@ class Renderer:
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
                 # Named, not left to the platform (Python 3.14 changes Linux's default): spawned workers start
-                # clean, import only blog.markdown, and share nothing with this process's database connection.
+                # clean and import blog.markdown, which has no Django in it; they share nothing with this
+                # process, its database connection least of all.
                 mp_context=multiprocessing.get_context("spawn"),
                 # Ctrl-C is this process's to handle; workers just stop when it shuts the pool down.
                 initializer=signal.signal,
