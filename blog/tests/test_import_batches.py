@@ -345,6 +345,20 @@ def test_an_import_starts_a_new_content_version_and_knows_its_scheduled_posts(
     assert caching._stored_version()[1] == soon.replace(microsecond=0).timestamp()
 
 
+def test_an_import_with_debug_on_keeps_only_its_last_batch_s_statements(tmp_path, settings, monkeypatch):
+    """Django keeps each statement's SQL in DEBUG; a batch's hold a hundred bodies, so they are let go."""
+    settings.DEBUG = True
+    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
+    for n in range(1, 9):
+        write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest]"))
+    connection.queries_log.clear()
+
+    importer.import_paths([tmp_path])
+
+    assert Post.objects.count() == 8
+    assert len(connection.queries) <= 12  # at most one batch's worth: writing all four takes about 40
+
+
 def test_a_few_files_are_rendered_here_without_starting_workers(monkeypatch):
     def no_pool(**options):
         raise AssertionError("a handful of files must not start worker processes")
