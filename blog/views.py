@@ -69,21 +69,25 @@ class PostRelations:
         prefetch_related_objects([self.post], "tags")  # so post.tags.all() is the same list, no new query
         return self.post.tags.all()
 
-    @cached_property
-    def previous(self):
+    def _adjacent(self, *, newer: bool):
+        """The public post just before (or after) this one by date, ties broken by id."""
         post = self.post
         if not post.is_public:
             return None
-        older = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
-        return self._public.filter(older).order_by("-published_at", "-pk").first()
+        op = "gt" if newer else "lt"
+        beyond = Q(**{f"published_at__{op}": post.published_at}) | Q(
+            published_at=post.published_at, **{f"pk__{op}": post.pk}
+        )
+        order = ("published_at", "pk") if newer else ("-published_at", "-pk")
+        return self._public.filter(beyond).order_by(*order).first()
+
+    @cached_property
+    def previous(self):
+        return self._adjacent(newer=False)
 
     @cached_property
     def next(self):
-        post = self.post
-        if not post.is_public:
-            return None
-        newer = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
-        return self._public.filter(newer).order_by("published_at", "pk").first()
+        return self._adjacent(newer=True)
 
     @cached_property
     def related(self) -> list:
