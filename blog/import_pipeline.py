@@ -111,6 +111,9 @@ def read(source: SourceFile) -> Item:
         item.parsed = jekyll.parse(data, name=source.name, in_drafts=source.in_drafts, fallback_date=mtime)
     except jekyll.JekyllError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=str(error))
+    except Exception as error:  # a parser bug must cost this file, never the rest of the import
+        reason = f"could not be parsed: {type(error).__name__}: {error}"[:500]
+        item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=reason)
     return item
 
 

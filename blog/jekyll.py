@@ -20,6 +20,7 @@ import hashlib
 import html
 import posixpath
 import re
+import secrets
 import zoneinfo
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -83,8 +84,6 @@ _DATE = re.compile(
 )
 _VALID_SLUG = re.compile(r"[-\w]+")
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
-_PLACEHOLDER = "\ue000{}\ue001"
-_PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 
 # Liquid, Jekyll's template language. "-" is Liquid's whitespace control.
 _RAW = re.compile(r"{%-?\s*raw\s*-?%}(.*?){%-?\s*endraw\s*-?%}", re.S)
@@ -244,10 +243,13 @@ def convert_liquid(body: str, *, name: str, is_html: bool = False, warnings: lis
     blocks go; kramdown's ``* TOC`` + ``{:toc}`` becomes ``[TOC]``.
     """
     raw_parts: list[str] = []
+    # Placeholders for {% raw %} parts carry a nonce, so text that happens to look like one (private-use
+    # characters around a number) is left alone rather than taken for a placeholder.
+    nonce = secrets.token_hex(8)
 
     def hold(match):
         raw_parts.append(match.group(1))
-        return _PLACEHOLDER.format(len(raw_parts) - 1)
+        return f"\ue000{nonce}:{len(raw_parts) - 1}\ue001"
 
     body = _RAW.sub(hold, body)
     body = _COMMENT.sub("", body)
@@ -262,7 +264,9 @@ def convert_liquid(body: str, *, name: str, is_html: bool = False, warnings: lis
     if left and warnings is not None:
         shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
         warnings.append(f"{name}: Liquid left as text: {shown}")
-    return _PLACEHOLDER_RE.sub(lambda m: raw_parts[int(m.group(1))], body)
+    if not raw_parts:
+        return body
+    return re.sub(f"\ue000{nonce}:(\\d+)\ue001", lambda m: raw_parts[int(m.group(1))], body)
 
 
 def post_path_for_name(name: str) -> str | None:

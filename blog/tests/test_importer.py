@@ -117,6 +117,27 @@ def test_demo_posts_are_in_the_seed_shape():
     assert len(used) > len(set(used))  # tags shared between posts
 
 
+def test_a_parser_failure_costs_one_file_not_the_import(tmp_path, monkeypatch):
+    from blog import jekyll
+
+    write(tmp_path, "2024-05-01-fine.md", post_file(title="Fine"))
+    write(tmp_path, "2024-05-02-trips-a-bug.md", post_file(title="Trips"))
+    real_parse = jekyll.parse
+
+    def parse(data, *, name, **kwargs):
+        if "trips-a-bug" in name:
+            raise IndexError("list index out of range")
+        return real_parse(data, name=name, **kwargs)
+
+    monkeypatch.setattr(jekyll, "parse", parse)
+    report = importer.import_paths([tmp_path])
+    found = outcomes(report)
+    assert found["2024-05-01-fine.md"].outcome == importer.CREATED
+    failed = found["2024-05-02-trips-a-bug.md"]
+    assert failed.outcome == importer.FAILED and "IndexError" in failed.reason
+    assert list(Post.objects.values_list("title", flat=True)) == ["Fine"]
+
+
 def test_reimport_keeps_members_saved_pieces(tmp_path):
     path = write(tmp_path, "2024-05-01-a-gentle-start.md", post_file())
     importer.import_paths([path])

@@ -403,6 +403,12 @@ def liquid(body: str, is_html: bool = False) -> tuple[str, list[str]]:
     return jekyll.convert_liquid(body, name="x.md", is_html=is_html, warnings=warnings), warnings
 
 
+def test_text_that_looks_like_a_raw_placeholder_is_kept():
+    # Private-use characters around a number once crashed the import of the whole folder (IndexError).
+    text, _ = liquid("odd \ue0000\ue001 and \ue0007\ue001 {% raw %}{{ kept }}{% endraw %}")
+    assert text == "odd \ue0000\ue001 and \ue0007\ue001 {{ kept }}"
+
+
 def test_highlight_becomes_fenced_code():
     text, warnings = liquid("Before\n{% highlight ruby linenos %}\ndef foo\n  puts 'x'\nend\n{% endhighlight %}\nAfter")
     assert "```ruby\ndef foo\n  puts 'x'\nend\n```" in text
