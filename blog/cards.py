@@ -1,12 +1,14 @@
-"""Pages of post cards (home, a tag), built once per content version and shared by every reader.
+"""Pages of post cards (home, a tag, search results, the archive), built once per content version and
+shared by every reader.
 
 A list page costs a member what it costs the first reader after a change: one cache read returns the
 page's cards ready to show (each card's HTML, and the id, slug and title its Save button needs), and
 the count for the pagination. Only the Save buttons are the member's own, drawn around the cards on
 every request from one query for the saved state.
 
-On a miss (the first request after any write), each card comes from its own fragment keyed by the
-post's version, so a new post re-renders one card, not the page.
+On a miss (the first request after any write), a home or tag page takes each card from its own fragment
+keyed by the post's version and tags, so a new post re-renders one card, not the page; search hits (their
+text is the query's snippet) and archive lines (a date and a title) are simply rendered again.
 """
 
 from dataclasses import dataclass
