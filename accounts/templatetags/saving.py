@@ -29,14 +29,14 @@ def _dates(value) -> tuple[str, str]:
     return value.isoformat(), f"{value.day} {MONTHS[value.month]} {value.year}"
 
 
-@lru_cache(maxsize=8192)
-def _save_urls(script_prefix: str, slug: str) -> tuple[str, str]:
-    """Save and unsave URLs of a post, reversed once per process (the prefix is part of the key)."""
-    return reverse("accounts:save", args=[slug]), reverse("accounts:unsave", args=[slug])
+@lru_cache(maxsize=32768)
+def _reverse(script_prefix: str, name: str, slug: str) -> str:
+    """A post's URL by route name, reversed once per process (the script prefix is part of the key)."""
+    return reverse(name, args=[slug])
 
 
-def save_urls(slug: str) -> tuple[str, str]:
-    return _save_urls(get_script_prefix(), slug)
+def _post_url(name: str, slug: str) -> str:
+    return _reverse(get_script_prefix(), name, slug)
 
 
 def _form_parts(context) -> tuple[str, str]:
@@ -65,7 +65,7 @@ def save_button(context, post):
 
 def _save_control(context, pk: int, slug: str, title: str) -> str:
     escape = html.escape
-    save_url, unsave_url = (escape(url) for url in save_urls(slug))
+    save_url, unsave_url = escape(_post_url("accounts:save", slug)), escape(_post_url("accounts:unsave", slug))
     title = escape(title)
     user = context.get("user")
     if user is None or not user.is_authenticated:
@@ -83,16 +83,6 @@ def _save_control(context, pk: int, slug: str, title: str) -> str:
         f'<span class="save-label">{"Saved" if saved else "Save"}</span>'
         f'<span class="visually-hidden"> “{title}”</span></button></form>'
     )
-
-
-@lru_cache(maxsize=8192)
-def _post_url(script_prefix: str, slug: str) -> str:
-    return reverse("blog:post-detail", args=[slug])
-
-
-@lru_cache(maxsize=8192)
-def _note_url(script_prefix: str, slug: str) -> str:
-    return reverse("accounts:note", args=[slug])
 
 
 _STATUS_LINES = {
@@ -145,21 +135,20 @@ def saved_item(context, favourite):
     sends without a reload), and the way to remove it. Unpublished and deleted posts keep their row.
     """
     escape = html.escape
-    prefix = get_script_prefix()
     csrf_input, path = _form_parts(context)
     saved_iso, saved_day = _dates(favourite.saved_at)
     key = escape(str(favourite.key))
     title = escape(favourite.title)
     status, note = favourite.status, favourite.note
     if status == "published":
-        heading = f'<a href="{escape(_post_url(prefix, favourite.slug))}">{title}</a>'
+        heading = f'<a href="{escape(_post_url("blog:post-detail", favourite.slug))}">{title}</a>'
         action = _save_control(context, favourite.post_id, favourite.slug, favourite.title)
     else:
         heading = title
         url = escape(reverse("accounts:remove", args=[favourite.key]))
         action = _REMOVE_FORM.format(url=url, title=title, csrf=csrf_input, path=path)
     if favourite.post_id:
-        note_url = _note_url(prefix, favourite.slug)
+        note_url = _post_url("accounts:note", favourite.slug)
     else:
         note_url = reverse("accounts:note-by-key", args=[favourite.key])
     note_text = escape(note)
