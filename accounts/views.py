@@ -126,8 +126,6 @@ def saved(request):
     context = {
         "page": page,
         "favourites": rows,
-        # For the Save/Saved toggle on each row whose post is public (no extra query).
-        "saved_ids": {favourite.post_id for favourite in rows if favourite.post_id},
         "tags": tags,
         "tag": tag,
         "extra_query": urlencode({"tag": tag.slug}) if tag else "",

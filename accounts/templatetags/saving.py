@@ -16,41 +16,53 @@ from django.urls import get_script_prefix, reverse
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone
 
 from accounts.services import NOTE_MAX_LENGTH
 
 register = template.Library()
 
 
-def _dates(value) -> tuple[str, str]:
-    """The |date:"c" and |date:"j F Y" of ``value`` in the current time zone, as a template shows them."""
-    value = template_localtime(value)
-    return value.isoformat(), f"{value.day} {MONTHS[value.month]} {value.year}"
+class _RequestParts:
+    """What every Save form and saved row of one page shares, worked out once per request: the CSRF
+    input (every form carries the same masked token, as ``{% csrf_token %}`` would give them), the
+    page's own path (for ``next``), the script prefix, the time zone and the month names."""
+
+    __slots__ = ("csrf_input", "path", "prefix", "timezone", "months")
+
+    def __init__(self, context):
+        request = context["request"]
+        token = html.escape(str(context.get("csrf_token", "")))
+        self.csrf_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        self.path = html.escape(request.get_full_path())
+        self.prefix = get_script_prefix()
+        self.timezone = get_current_timezone()
+        self.months: dict[int, str] = {}
+
+    def url(self, name: str, slug: str) -> str:
+        return _escaped_url(self.prefix, name, slug)
+
+    def dates(self, value) -> tuple[str, str]:
+        """The |date:"c" and |date:"j F Y" of ``value`` in the current time zone, as a template shows them."""
+        value = value.astimezone(self.timezone)
+        month = self.months.get(value.month)
+        if month is None:
+            month = self.months[value.month] = str(MONTHS[value.month])
+        return value.isoformat(), f"{value.day} {month} {value.year}"
+
+
+def _parts(context) -> _RequestParts:
+    request = context["request"]
+    parts = getattr(request, "_saving_parts", None)
+    if parts is None:
+        parts = request._saving_parts = _RequestParts(context)
+    return parts
 
 
 @lru_cache(maxsize=32768)
-def _reverse(script_prefix: str, name: str, slug: str) -> str:
-    """A post's URL by route name, reversed once per process (the script prefix is part of the key)."""
-    return reverse(name, args=[slug])
-
-
-def _post_url(name: str, slug: str) -> str:
-    return _reverse(get_script_prefix(), name, slug)
-
-
-def _form_parts(context) -> tuple[str, str]:
-    """The CSRF input and the page's own path (for ``next``), worked out once per request.
-
-    Every form on a page carries the same masked token, as ``{% csrf_token %}`` would give them.
-    """
-    request = context["request"]
-    parts = getattr(request, "_saving_form_parts", None)
-    if parts is None:
-        token = html.escape(str(context.get("csrf_token", "")))
-        token_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-        parts = request._saving_form_parts = (token_input, html.escape(request.get_full_path()))
-    return parts
+def _escaped_url(script_prefix: str, name: str, slug: str) -> str:
+    """A post's URL by route name, reversed and escaped once per process (the script prefix is part of the key)."""
+    return html.escape(reverse(name, args=[slug]))
 
 
 @register.simple_tag(takes_context=True)
@@ -60,25 +72,23 @@ def save_button(context, post):
     Readers who are not logged in get a plain link, so public pages carry no form and set no cookie.
     Members get a real form (CSRF, ``next`` back here) that static/js/save.js sends with fetch.
     """
-    return _save_control(context, post.pk, post.slug, post.title)
-
-
-def _save_control(context, pk: int, slug: str, title: str) -> str:
-    escape = html.escape
-    save_url, unsave_url = escape(_post_url("accounts:save", slug)), escape(_post_url("accounts:unsave", slug))
-    title = escape(title)
     user = context.get("user")
     if user is None or not user.is_authenticated:
+        save_url = _escaped_url(get_script_prefix(), "accounts:save", post.slug)
         return mark_safe(
             f'<a class="save-button save-login" href="{save_url}" rel="nofollow">Save'
-            f'<span class="visually-hidden"> “{title}” (log in first)</span></a>'
+            f'<span class="visually-hidden"> “{html.escape(post.title)}” (log in first)</span></a>'
         )
-    saved = pk in context.get("saved_ids", ())
-    csrf_input, path = _form_parts(context)
+    return _save_form(_parts(context), post.pk in context.get("saved_ids", ()), post.slug, post.title)
+
+
+def _save_form(parts: _RequestParts, saved: bool, slug: str, title: str) -> str:
+    save_url, unsave_url = parts.url("accounts:save", slug), parts.url("accounts:unsave", slug)
+    title = html.escape(title)
     return mark_safe(
         f'<form class="save-form" method="post" action="{unsave_url if saved else save_url}" '
         f'data-save-url="{save_url}" data-unsave-url="{unsave_url}" data-title="{title}">'
-        f'{csrf_input}<input type="hidden" name="next" value="{path}">'
+        f'{parts.csrf_input}<input type="hidden" name="next" value="{parts.path}">'
         f'<button type="submit" class="save-button" aria-pressed="{"true" if saved else "false"}">'
         f'<span class="save-label">{"Saved" if saved else "Save"}</span>'
         f'<span class="visually-hidden"> “{title}”</span></button></form>'
@@ -129,62 +139,81 @@ _SAVED_ITEM = (
 
 
 @register.simple_tag(takes_context=True)
-def saved_item(context, favourite):
-    """One saved piece on /saved/ (an ``accounts.saved_page.SavedRow``): its title (a link only while the
-    post is public), its private note with an in-place editor (a plain form that static/js/save.js
-    sends without a reload), and the way to remove it. Unpublished and deleted posts keep their row.
+def saved_items(context, favourites):
+    """The saved pieces of a page of /saved/ (``accounts.saved_page.SavedRow`` each), one after another.
+
+    Each shows its title (a link only while the post is public), its private note with an in-place
+    editor (a plain form that static/js/save.js sends without a reload), and the way to remove it.
+    Unpublished and deleted posts keep their row. Every saved piece on the page is saved, so each public
+    one offers "Saved" (pressing it unsaves).
     """
+    parts = _parts(context)
+    return mark_safe("".join(_saved_item(parts, favourite) for favourite in favourites))
+
+
+def _saved_item(parts: _RequestParts, favourite) -> str:
     escape = html.escape
-    csrf_input, path = _form_parts(context)
-    saved_iso, saved_day = _dates(favourite.saved_at)
-    key = escape(str(favourite.key))
+    saved_iso, saved_day = parts.dates(favourite.saved_at)
+    key = str(favourite.key)
     title = escape(favourite.title)
     status, note = favourite.status, favourite.note
     if status == "published":
-        heading = f'<a href="{escape(_post_url("blog:post-detail", favourite.slug))}">{title}</a>'
-        action = _save_control(context, favourite.post_id, favourite.slug, favourite.title)
+        heading = f'<a href="{parts.url("blog:post-detail", favourite.slug)}">{title}</a>'
+        action = _save_form(parts, True, favourite.slug, favourite.title)
     else:
         heading = title
         url = escape(reverse("accounts:remove", args=[favourite.key]))
-        action = _REMOVE_FORM.format(url=url, title=title, csrf=csrf_input, path=path)
+        action = _REMOVE_FORM.format(url=url, title=title, csrf=parts.csrf_input, path=parts.path)
     if favourite.post_id:
-        note_url = _post_url("accounts:note", favourite.slug)
+        note_url = parts.url("accounts:note", favourite.slug)
     else:
-        note_url = reverse("accounts:note-by-key", args=[favourite.key])
-    note_text = escape(note)
-    return mark_safe(
-        _SAVED_ITEM.format(
-            key=key,
-            heading=heading,
-            saved_iso=escape(saved_iso),
-            saved_day=escape(saved_day),
-            status_line=_STATUS_LINES[status],
-            no_note="" if note else " hidden",
-            has_note=" hidden" if note else "",
-            # The |linebreaksbr filter: newlines normalised, text escaped, then <br> for each newline.
-            note_html=escape(normalize_newlines(note)).replace("\n", "<br>"),
-            summary="Edit your note" if note else "Add a note",
-            title=title,
-            note_url=escape(note_url),
-            csrf=csrf_input,
-            path=path,
-            note=note_text,
-            action=action,
-        )
+        note_url = escape(reverse("accounts:note-by-key", args=[favourite.key]))
+    if note:
+        note_text = escape(note)
+        # The |linebreaksbr filter: newlines normalised, text escaped, then <br> for each newline.
+        note_html = escape(normalize_newlines(note)).replace("\n", "<br>")
+    else:
+        note_text = note_html = ""
+    return _SAVED_ITEM.format(
+        key=key,
+        heading=heading,
+        saved_iso=saved_iso,
+        saved_day=escape(saved_day),
+        status_line=_STATUS_LINES[status],
+        no_note="" if note else " hidden",
+        has_note=" hidden" if note else "",
+        note_html=note_html,
+        summary="Edit your note" if note else "Add a note",
+        title=title,
+        note_url=note_url,
+        csrf=parts.csrf_input,
+        path=parts.path,
+        note=note_text,
+        action=action,
     )
+
+
+@lru_cache(maxsize=8192)
+def _filter_link(base: str, slug: str, name: str) -> tuple[str, str]:
+    """A tag's link in the filter, escaped, as the halves either side of where aria-current goes."""
+    start = f'<li><a class="tag" href="{base}?tag={html.escape(quote(slug, safe="/"))}"'
+    return start, f">{html.escape(name)}</a></li>"
 
 
 @register.simple_tag
 def saved_filter(tags, current):
     """The "All" link and one link per tag of the member's saved pieces (a member may have hundreds)."""
-    escape = html.escape
-    base = escape(reverse("accounts:saved"))
+    base = _escaped_saved_url(get_script_prefix())
     current_pk = current.pk if current is not None else None
     here = ' aria-current="page"'
-    links = "".join(
-        f'<li><a class="tag" href="{base}?tag={escape(quote(tag.slug, safe="/"))}"'
-        f"{here if tag.pk == current_pk else ''}>{escape(tag.name)}</a></li>"
-        for tag in tags
-    )
+    links = []
+    for tag in tags:
+        start, end = _filter_link(base, tag.slug, tag.name)
+        links.append(f"{start}{here}{end}" if tag.pk == current_pk else start + end)
     everything = f'<li><a class="tag" href="{base}"{"" if current else here}>All</a></li>'
-    return mark_safe(f'<ul class="tag-list">\n    {everything}\n    {links}\n  </ul>')
+    return mark_safe(f'<ul class="tag-list">\n    {everything}\n    {"".join(links)}\n  </ul>')
+
+
+@lru_cache(maxsize=8)
+def _escaped_saved_url(script_prefix: str) -> str:
+    return html.escape(reverse("accounts:saved"))
