@@ -273,9 +273,16 @@ class Results:
         if not self.words or stop is None or stop <= start:
             return []
         rows = self._backend.page(self.words, self.tag_id, start, stop - start)
-        posts = Post.objects.published().for_list().in_bulk([pk for pk, _ in rows])
-        # in_bulk re-applies published(): a post unpublished since the ranking query is simply left out.
-        return [Hit(post=posts[pk], snippet=highlight(snippet or "")) for pk, snippet in rows if pk in posts]
+        # By primary key alone, then public ones kept: the ranking query has already left drafts and
+        # scheduled posts out, and a post unpublished since is dropped here. (With published()'s conditions
+        # in the lookup, SQLite without table statistics walks the date index over every public post
+        # instead: 16 ms at 100,000 posts, against 0.1 ms.)
+        posts = Post.objects.for_list().in_bulk([pk for pk, _ in rows])
+        return [
+            Hit(post=posts[pk], snippet=highlight(snippet or ""))
+            for pk, snippet in rows
+            if pk in posts and posts[pk].is_public
+        ]
 
 
 def search(query: str, *, tag=None) -> Results:

@@ -92,6 +92,26 @@ class TestPublicationRule:
         assert "Lantern public" in html and "Lantern draft" not in html and "Lantern later" not in html
         assert "1 essay found" in html
 
+    @pytest.mark.parametrize("change", ["draft", "scheduled"])
+    def test_a_post_hidden_after_ranking_is_left_out_of_the_page(self, monkeypatch, change):
+        kept = PostFactory(title="Lantern kept", body="lantern")
+        hidden = PostFactory(title="Lantern hidden", body="lantern")
+        rank = search.backend().page
+        # The post is hidden between the ranking query and the fetch of its row.
+        if change == "draft":
+            hide = {"status": Post.Status.DRAFT}
+        else:
+            hide = {"published_at": timezone.now() + datetime.timedelta(hours=1)}
+
+        def rank_then_hide(self, *args, **kwargs):
+            rows = rank(*args, **kwargs)
+            Post.objects.filter(pk=hidden.pk).update(**hide)
+            return rows
+
+        monkeypatch.setattr(type(search.backend()), "page", rank_then_hide)
+        results = search.search("lantern")
+        assert [hit.post.pk for hit in results[0:10]] == [kept.pk]
+
     def test_drafts_scheduled_and_published_cover_every_post_once(self):
         """The search filters out drafts() and scheduled() rather than list every published() id: that is
         only the same rule while the three cover every status and date exactly once. A new status fails here."""
