@@ -35,6 +35,7 @@ from pathlib import Path
 
 from django.db import connections
 
+from blog.database import refresh_planner_statistics
 from blog.import_pipeline import (
     CREATED,
     DRAFT,
@@ -128,6 +129,10 @@ def import_paths(
                 done(outcome)
             _forget_queries()
             batch = following
+    counts = report.counts
+    if not dry_run and (counts[CREATED] or counts[DRAFT]):
+        # New rows change the tables' shape; see blog.database.
+        refresh_planner_statistics()
     return report
 
 

@@ -1,0 +1,46 @@
+"""An import leaves the query planner with statistics for the tables it filled (see blog.database)."""
+
+import pytest
+from django.db import connection
+
+from blog import importer
+from blog.database import refresh_planner_statistics
+from blog.models import Post
+
+pytestmark = pytest.mark.django_db
+
+
+def post_rows_known_to_planner() -> int | None:
+    """How many rows of blog_post the planner's statistics count, or None if it has none."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchone()[0]:
+                return None
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NULL", [Post._meta.db_table])
+            row = cursor.fetchone()
+            if row is None:
+                cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [Post._meta.db_table])
+                row = cursor.fetchone()
+            return int(row[0].split()[0]) if row else None
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Post._meta.db_table])
+        tuples = cursor.fetchone()[0]
+        return None if tuples < 0 else int(tuples)
+
+
+def test_an_import_that_adds_posts_refreshes_the_statistics(tmp_path):
+    for number in range(3):
+        (tmp_path / f"2024-01-0{number + 1}-walk-{number}.md").write_text(
+            f"---\ntitle: Walk {number}\ntags: [Rest]\n---\n\nA slow walk, number {number}.\n"
+        )
+    report = importer.import_paths([tmp_path], workers=0)
+    assert report.counts[importer.CREATED] == 3
+    assert post_rows_known_to_planner() == 3
+
+
+def test_refresh_counts_what_is_there_now(tmp_path):
+    (tmp_path / "2024-02-01-one.md").write_text("---\ntitle: One\n---\n\nOne.\n")
+    importer.import_paths([tmp_path], workers=0)
+    Post.objects.all().delete()
+    refresh_planner_statistics()
+    assert post_rows_known_to_planner() in (0, None)
