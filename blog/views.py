@@ -21,7 +21,8 @@ from taggit.models import Tag
 from accounts.services import saved_post_ids
 from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
-from blog.models import Post, TaggedPost, site_url, tags_in_use
+from blog.models import Post, site_url, tags_in_use
+from blog.related import related_posts
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
 
@@ -93,13 +94,7 @@ class PostRelations:
     def related(self) -> list:
         if not self.post.is_public:
             return []
-        tag_ids = TaggedPost.objects.filter(content_object_id=self.post.pk).values("tag_id")
-        return list(
-            self._public.filter(tags__in=tag_ids)
-            .exclude(pk=self.post.pk)
-            .annotate(shared=Count("pk"))
-            .order_by("-shared", "-published_at")[:RELATED_POSTS]
-        )
+        return related_posts(self.post, [tag.pk for tag in self.tags], limit=RELATED_POSTS)
 
 
 @require_safe

@@ -110,3 +110,22 @@ def test_tags_of_a_page_of_posts(data):
 
 def test_post_by_slug(data):
     assert_no_full_scan(Post.objects.published().filter(slug="post-3"))
+
+
+def test_related_posts_look_up_their_candidates_by_key(data):
+    """Related posts start from the post's tags: the posts are fetched by key, never walked by date."""
+    from blog.related import related_query
+
+    post = Post.objects.published().first()
+    tag_ids = list(TaggedPost.objects.filter(content_object=post).values_list("tag_id", flat=True))
+    text = assert_no_full_scan(related_query(post_id=post.pk, tag_ids=tag_ids, limit=3))
+    if connection.vendor == "sqlite":
+        assert "SEARCH blog_post USING INTEGER PRIMARY KEY" in text
+        assert "post_status_published_idx" not in text and "post_published_idx" not in text
+
+
+def test_search_hits_are_fetched_by_key(data):
+    ids = data["post_ids"]
+    text = assert_no_full_scan(Post.objects.for_list().filter(pk__in=ids))
+    if connection.vendor == "sqlite":
+        assert "USING INTEGER PRIMARY KEY" in text

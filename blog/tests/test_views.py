@@ -100,6 +100,27 @@ class TestPostDetail:
         assert related[:2] == [best, good]
         assert len(related) == 3 and related[2] in (weak, other)
 
+    def test_related_posts_are_public_ones_only(self, client):
+        post = PostFactory(tags=["A", "B"])
+        PostFactory(tags=["A", "B"], status=Post.Status.DRAFT)
+        PostFactory(tags=["A", "B"], published_at=timezone.now() + datetime.timedelta(days=1))
+        public = PostFactory(tags=["B"], days_ago=3)
+        related = client.get(post.get_absolute_url()).context["relations"].related
+        assert related == [public]
+        assert related[0].title == public.title and related[0].get_absolute_url() == public.get_absolute_url()
+
+    def test_related_posts_come_from_each_tags_newest_posts(self, client, monkeypatch):
+        from blog import related
+
+        monkeypatch.setattr(related, "CANDIDATES_PER_TAG", 2)
+        post = PostFactory(tags=["A", "B"], days_ago=30)
+        old_match = PostFactory(tags=["A", "B"], days_ago=20)  # shares both tags, but is not among A's newest two
+        newest_a = [PostFactory(tags=["A"], days_ago=days) for days in (2, 1)]
+        related_posts = client.get(post.get_absolute_url()).context["relations"].related
+        # A's newest two (besides the post) are the two newest posts, B's is old_match alone: each shares one
+        # tag as far as the ranking knows, so the newest come first. Unbounded, old_match (two tags) would lead.
+        assert related_posts == [newest_a[1], newest_a[0], old_match]
+
     def test_drafts_and_scheduled_posts_are_404_for_the_public(self, client):
         draft = PostFactory(status=Post.Status.DRAFT)
         scheduled = PostFactory(published_at=timezone.now() + datetime.timedelta(days=2))
