@@ -214,8 +214,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login attempt for a locked-out account or address before a password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # allauth: email is the login; no username field for people to invent.
