@@ -9,9 +9,8 @@ are therefore chosen among recent writing on its subjects, which is what a reade
 """
 
 from django.db import connection
-from django.utils import timezone
 
-from blog.models import Post, TaggedPost
+from blog.models import Post, TaggedPost, published_condition
 
 CANDIDATES_PER_TAG = 500
 
@@ -25,18 +24,19 @@ def related_query(*, post_id: int, tag_ids: list[int], limit: int) -> tuple[str,
         f"ORDER BY content_object_id DESC LIMIT %s) AS tag{index}"
         for index in range(len(tag_ids))
     )
+    public, public_params = published_condition()
     # CROSS JOIN keeps SQLite from turning the join round (walking every public post by date and probing
     # the candidates); PostgreSQL reads it as a plain join and plans it well by itself.
     sql = (
         f"WITH candidates AS MATERIALIZED (SELECT id, COUNT(*) AS shared FROM ({per_tag}) AS tagged GROUP BY id) "
         f"SELECT {posts}.id, {posts}.slug, {posts}.title, {posts}.updated_at FROM candidates CROSS JOIN {posts} "
-        f"WHERE {posts}.id = candidates.id AND {posts}.status = %s AND {posts}.published_at <= %s "
+        f"WHERE {posts}.id = candidates.id AND {public} "
         f"ORDER BY candidates.shared DESC, {posts}.published_at DESC, {posts}.id DESC LIMIT %s"
     )
     params = []
     for tag_id in tag_ids:
         params += [tag_id, post_id, CANDIDATES_PER_TAG]
-    return sql, [*params, Post.Status.PUBLISHED, timezone.now(), limit]
+    return sql, [*params, *public_params, limit]
 
 
 def related_posts(post: Post, tag_ids: list[int], *, limit: int) -> list[Post]:

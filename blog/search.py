@@ -10,8 +10,9 @@ and every word goes to the database as a quoted string literal, so ``NEAR(``, ``
 
 Drafts and scheduled posts never appear: the SQL leaves out what ``Post.objects.drafts()`` and
 ``scheduled()`` select (SQLite) or keeps what ``published()`` selects (PostgreSQL), and the page's
-posts are then loaded through ``published()`` once more. A word found in most posts is ranked among
-its newest MAX_RANKED matches, so a search costs about the same at 1,000 and at 100,000 posts.
+posts are then loaded by key and kept only if still public (``Post.is_public``). A word found in
+most posts is ranked among its newest MAX_RANKED matches, so a search costs about the same at 1,000
+and at 100,000 posts.
 
 Snippets come from the database with private-use marker characters around the matches;
 :func:`highlight` escapes the whole snippet first and only then turns the markers into

@@ -46,7 +46,7 @@ class TagSitemap(SiteUrlSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return tags_in_use().distinct().order_by("slug")
+        return sorted(tags_in_use(), key=lambda tag: tag.slug)
 
     def location(self, tag):
         return reverse("blog:tag-detail", kwargs={"slug": tag.slug})

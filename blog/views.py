@@ -9,7 +9,7 @@ import re
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -21,7 +21,7 @@ from taggit.models import Tag
 from accounts.services import saved_post_ids
 from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
-from blog.models import Post, TaggedPost, site_url
+from blog.models import Post, site_url, tags_in_use
 from blog.related import related_posts
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
@@ -31,27 +31,6 @@ ARCHIVE_PER_PAGE = 100
 RELATED_POSTS = 3
 # Jekyll's default permalink: /[categories/]YYYY/MM/DD/slug.html
 _JEKYLL_DATE_PATH = re.compile(r"^/(?:[^?#]*/)?\d{4}/\d{1,2}/\d{1,2}/(?P<slug>[^/]+?)(?:\.html?|/)?$")
-
-
-def _tags_in_use() -> list[Tag]:
-    """Tags with at least one public post, by name, each with its count of public posts (``num_posts``).
-
-    Counted on the through table alone, grouped by tag, leaving out the posts that are not public (the
-    drafts and scheduled posts, which with ``published()`` cover every post once: blog.tests.test_search
-    checks it); then the tags are matched up by key. Joined and grouped over tag names the same count
-    took 0.43 s at 100,000 posts; this way 0.17 s.
-    """
-    counts = dict(
-        TaggedPost.objects.exclude(content_object__in=Post.objects.drafts().values("pk"))
-        .exclude(content_object__in=Post.objects.scheduled().values("pk"))
-        .order_by()
-        .values_list("tag_id")
-        .annotate(num_posts=Count("pk"))
-    )
-    tags = [tag for tag in Tag.objects.order_by("name") if tag.pk in counts]
-    for tag in tags:
-        tag.num_posts = counts[tag.pk]
-    return tags
 
 
 def _list_context(request, page) -> dict:
@@ -148,7 +127,7 @@ def tag_list(request):
 
     The list is drawn once per content version too (a fragment): read only when that fragment is missing.
     """
-    tags = SimpleLazyObject(lambda: cached_list(_tags_in_use, "tags-in-use"))
+    tags = SimpleLazyObject(lambda: cached_list(tags_in_use, "tags-in-use"))
     return render(request, "blog/tag_list.html", {"tags": tags, "content_version": content_version()})
 
 

@@ -125,6 +125,8 @@ class TestPublicationRule:
                     Post.objects.scheduled().filter(pk=post.pk).exists(),
                 ]
                 assert homes.count(True) == 1, (status, when, homes)
+                # hidden() is exactly what published() leaves out.
+                assert Post.objects.hidden().filter(pk=post.pk).exists() is not homes[0]
 
     def test_staff_search_is_public_only_too(self, client, django_user_model):
         staff = django_user_model.objects.create_user(email="ed@example.org", password="pw", is_staff=True)
