@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection
+from django.utils import timezone
 from taggit.models import Tag
 
 from accounts.models import Favourite
-from blog.models import Post, TaggedPost, published_condition
+from blog.models import Post, TaggedPost
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +52,17 @@ def _names() -> dict[str, str]:
 def rows_query(*, user_id: int, tag_id: int | None, limit: int, offset: int) -> tuple[str, list]:
     """A page of the member's saved pieces, newest saved first, each row ending with the total."""
     # No table aliases: EXPLAIN then names the tables themselves, which the plan tests look for.
-    # Whether the post is public is published()'s own condition (blog.models.published_condition).
-    public, public_params = published_condition()
     sql = (
         "SELECT {favourite}.key, {favourite}.note, {favourite}.saved_at, {favourite}.post_id, "
-        "{favourite}.post_title, {post}.slug, {post}.title, CASE WHEN {public} THEN 1 ELSE 0 END, COUNT(*) OVER () "
+        "{favourite}.post_title, {post}.slug, {post}.title, {post}.status, {post}.published_at, COUNT(*) OVER () "
         "FROM {favourite} LEFT OUTER JOIN {post} ON {post}.id = {favourite}.post_id WHERE {favourite}.user_id = %s"
     )
-    params: list = [*public_params, user_id]
+    params: list = [user_id]
     if tag_id is not None:
         sql += " AND {favourite}.post_id IN (SELECT content_object_id FROM {tagged} WHERE tag_id = %s)"
         params.append(tag_id)
     sql += " ORDER BY {favourite}.saved_at DESC, {favourite}.id DESC LIMIT %s OFFSET %s"
-    return sql.format(**_names(), public=public), [*params, limit, offset]
+    return sql.format(**_names()), [*params, limit, offset]
 
 
 def tags_query(*, user_id: int) -> tuple[str, list]:
@@ -101,12 +100,15 @@ def saved_rows(*, user, tag=None, limit: int, offset: int) -> tuple[list[SavedRo
     """One page of the member's saved pieces (optionally one tag's) and how many there are in all."""
     rows = _fetch(rows_query(user_id=user.pk, tag_id=tag.pk if tag else None, limit=limit, offset=offset))
     key_value, saved_at_value = _converter(Favourite, "key"), _converter(Favourite, "saved_at")
+    published_at_value = _converter(Post, "published_at")
+    now = timezone.now()
     page = []
-    for key, note, saved_at, post_id, post_title, slug, title, public, _total in rows:
+    for key, note, saved_at, post_id, post_title, slug, title, status, published_at, _total in rows:
         key, saved_at = key_value(key), saved_at_value(saved_at)
         if post_id is None:
             page.append(SavedRow(key, note, saved_at, None, None, post_title, "deleted"))
         else:
+            public = Post.public_values(status, published_at_value(published_at), now)
             page.append(SavedRow(key, note, saved_at, post_id, slug, title, "published" if public else "unpublished"))
     return page, (rows[0][-1] if rows else 0)
 

@@ -194,7 +194,12 @@ class Post(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return Post.public_values(self.status, self.published_at)
+
+    @staticmethod
+    def public_values(status: str, published_at, now=None) -> bool:
+        """Whether a post with this status and date is public: ``published()``'s rule, for values in hand."""
+        return status == Post.Status.PUBLISHED and published_at is not None and published_at <= (now or timezone.now())
 
     @property
     def is_scheduled(self) -> bool:
