@@ -121,15 +121,12 @@ def saved(request):
         if page_number(request) > 1:
             return HttpResponseRedirect(_saved_url(tag))
         raise
-    rows = page.object_list
-    tags = saved_page.saved_tags(user=request.user)
     context = {
         "page": page,
-        "favourites": rows,
-        "tags": tags,
+        "favourites": page.object_list,
+        "tags": saved_page.saved_tags(user=request.user),
         "tag": tag,
         "extra_query": urlencode({"tag": tag.slug}) if tag else "",
-        "note_max_length": services.NOTE_MAX_LENGTH,
     }
     return render(request, "accounts/saved.html", context)
 

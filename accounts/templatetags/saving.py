@@ -12,13 +12,13 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.urls import get_script_prefix, reverse
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
-from django.utils.text import normalize_newlines
 from django.utils.timezone import get_current_timezone
 
-from accounts.services import NOTE_MAX_LENGTH
+from accounts.forms import NoteForm
 
 register = template.Library()
 
@@ -107,6 +107,9 @@ _REMOVE_FORM = (
     '<span class="visually-hidden"> “{title}” from your saved pieces</span></button></form>'
 )
 
+# The note's label, help text and limits are the form's (what the view checks a note against).
+_NOTE_FIELD = NoteForm.base_fields["note"]
+
 # Every field is filled with escaped text (or markup built here from escaped text).
 _SAVED_ITEM = (
     '<article class="saved-item" id="saved-{key}" aria-labelledby="saved-{key}-title">\n'
@@ -122,11 +125,11 @@ _SAVED_ITEM = (
     '<span class="visually-hidden"> on “{title}”</span></summary>\n'
     '    <form class="note-form" method="post" action="{note_url}" data-title="{title}">\n'
     '      {csrf}<input type="hidden" name="next" value="{path}#saved-{key}">\n'
-    '      <label for="note-{key}">Your private note</label>\n'
-    f'      <p class="helptext" id="note-{{key}}-help">Only you can see this. Up to {NOTE_MAX_LENGTH:,} characters; '
-    "leave it empty to clear it.</p>\n"
+    f'      <label for="note-{{key}}">{html.escape(_NOTE_FIELD.label)}</label>\n'
+    f'      <p class="helptext" id="note-{{key}}-help">{html.escape(_NOTE_FIELD.help_text)}</p>\n'
     '      <div class="note-errors" id="note-{key}-errors"></div>\n'
-    f'      <textarea id="note-{{key}}" name="note" rows="4" maxlength="{NOTE_MAX_LENGTH}" '
+    f'      <textarea id="note-{{key}}" name="note" rows="{_NOTE_FIELD.widget.attrs["rows"]}" '
+    f'maxlength="{_NOTE_FIELD.widget.attrs["maxlength"]}" '
     'aria-describedby="note-{key}-help note-{key}-errors">{note}</textarea>\n'
     '      <button type="submit">Save note</button>\n'
     "    </form>\n"
@@ -170,8 +173,7 @@ def _saved_item(parts: _RequestParts, favourite) -> str:
         note_url = escape(reverse("accounts:note-by-key", args=[favourite.key]))
     if note:
         note_text = escape(note)
-        # The |linebreaksbr filter: newlines normalised, text escaped, then <br> for each newline.
-        note_html = escape(normalize_newlines(note)).replace("\n", "<br>")
+        note_html = linebreaksbr(note, autoescape=True)
     else:
         note_text = note_html = ""
     return _SAVED_ITEM.format(
