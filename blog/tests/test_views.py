@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from blog.models import Post
@@ -78,7 +79,7 @@ class TestPostDetail:
         assert "<h1" in html and "On &lt;Rest&gt;" in html
         assert f'<time datetime="{post.published_at.isoformat()[:19]}' in html
         assert '<meta name="description" content="A short excerpt.">' in html
-        assert f'<link rel="canonical" href="http://127.0.0.1:8000/posts/{post.slug}/">' in html
+        assert f'<link rel="canonical" href="{settings.SITE_URL}/posts/{post.slug}/">' in html
         assert 'property="og:title" content="On &lt;Rest&gt;"' in html
         assert 'name="twitter:card"' in html
         assert older.get_absolute_url() in html and newer.get_absolute_url() in html
@@ -253,7 +254,7 @@ class TestRobotsAndErrors:
     def test_robots_points_to_the_sitemap(self, client):
         response = client.get("/robots.txt")
         assert response["Content-Type"].startswith("text/plain")
-        assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in response.content.decode()
+        assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in response.content.decode()
 
     def test_404_page_is_styled(self, client):
         response = client.get("/posts/missing/")
