@@ -28,8 +28,10 @@ class Command(BaseCommand):
                     continue
                 changed += 1
                 if not dry_run:
-                    # Post.save() would render the body a second time; the fresh values are already here.
-                    # updated_at moves too: it is the version the member fragments are keyed on.
+                    # An UPDATE rather than post.save(): each post has its own transaction, and save()'s signal
+                    # would start a new content version as each one commits, retiring every cached page once per
+                    # post changed; the run starts one, at the end. updated_at moves too: it is the version the
+                    # member fragments are keyed on.
                     fresh = {name: getattr(post, name) for name in DERIVED}
                     Post.objects.filter(pk=pk).update(**fresh, updated_at=timezone.now())
                 if options["verbosity"] > 1:
