@@ -16,13 +16,13 @@ from hashlib import md5
 from itertools import groupby
 
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from blog.caching import PAGE_TIMEOUT, cached_count, card_version, versioned_key
-from blog.pagination import page_number, paginate
+from blog.pagination import page_number, page_of, paginate
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Card:
     slug: str
     title: str
     html: SafeString
-    tags_html: SafeString
+    tags_html: SafeString = SafeString("")
 
 
 def card_page(request, posts, per_page: int, *key_parts) -> Page:
@@ -87,7 +87,7 @@ def _archive_groups(posts) -> list:
         months = []
         for _month, month_posts in groupby(year_posts, key=lambda post: post.published_at.month):
             month_posts = list(month_posts)
-            cards = [Card(post.pk, post.slug, post.title, _archive_item(post), mark_safe("")) for post in month_posts]
+            cards = [Card(post.pk, post.slug, post.title, _archive_item(post)) for post in month_posts]
             months.append((date_filter(month_posts[0].published_at, "F"), cards))
         groups.append((year, months))
     return groups
@@ -101,22 +101,21 @@ def _cached_page(request, items, per_page: int, build, *key_parts) -> Page:
         stored = build()
         cache.set(key, stored, PAGE_TIMEOUT)
     count, cards = stored
-    paginator = Paginator(items, per_page, allow_empty_first_page=True)
-    paginator.count = count  # cached_property: assigning skips the query
-    return Page(cards, number, paginator)
+    return page_of(items, cards, number, per_page, count)
+
+
+def _card_parts(post, snippet=None) -> tuple[str, str]:
+    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's."""
+    body = render_to_string("includes/post_card_body.html", {"post": post, "snippet": snippet})
+    return body, render_to_string("includes/tag_list.html", {"tags": post.tags.all()})
 
 
 def _hit_cards(hits) -> list[Card]:
-    return [
-        Card(
-            hit.post.pk,
-            hit.post.slug,
-            hit.post.title,
-            mark_safe(render_to_string("includes/search_hit_body.html", {"post": hit.post, "snippet": hit.snippet})),
-            mark_safe(render_to_string("includes/tag_list.html", {"tags": hit.post.tags.all()})),
-        )
-        for hit in hits
-    ]
+    cards = []
+    for hit in hits:
+        html, tags_html = _card_parts(hit.post, hit.snippet)
+        cards.append(Card(hit.post.pk, hit.post.slug, hit.post.title, mark_safe(html), mark_safe(tags_html)))
+    return cards
 
 
 def _cards(posts) -> list[Card]:
@@ -130,10 +129,7 @@ def _cards(posts) -> list[Card]:
     for post in posts:
         parts = found.get(keys[post.pk])
         if parts is None:
-            parts = fresh[keys[post.pk]] = (
-                render_to_string("includes/post_card_body.html", {"post": post}),
-                render_to_string("includes/tag_list.html", {"tags": post.tags.all()}),
-            )
+            parts = fresh[keys[post.pk]] = _card_parts(post)
         html, tags_html = parts
         cards.append(Card(post.pk, post.slug, post.title, mark_safe(html), mark_safe(tags_html)))
     if fresh:

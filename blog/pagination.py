@@ -39,6 +39,11 @@ def paginate_counted(request, fetch, per_page: int) -> Page:
     rows, total = fetch(limit=per_page, offset=(number - 1) * per_page)
     if not rows and number > 1:
         raise Http404("No such page.")
-    paginator = Paginator(rows, per_page, allow_empty_first_page=True)
-    paginator.count = total  # cached_property: assigning skips the query
+    return page_of(rows, rows, number, per_page, total)
+
+
+def page_of(object_list, rows, number: int, per_page: int, count: int) -> Page:
+    """Page ``number`` of ``object_list`` whose ``rows`` and total ``count`` are already known (no query)."""
+    paginator = Paginator(object_list, per_page, allow_empty_first_page=True)
+    paginator.count = count  # cached_property: assigning skips the query
     return Page(rows, number, paginator)
