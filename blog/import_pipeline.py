@@ -9,7 +9,6 @@ render the next. blog/importer.py states the rules this keeps.
 import collections
 import contextlib
 import datetime
-import itertools
 import multiprocessing
 import signal
 from collections.abc import Iterable, Iterator
@@ -238,23 +237,27 @@ class Writer:
         """Every file's outcome, once the batch is committed (or known to be lost)."""
         if self.dry_run or all(item.failure or item.change == UNCHANGED for item in batch):
             return [self._write_file(item) for item in batch]
-        outcomes: list[FileOutcome] = []
+        outcomes: dict[int, FileOutcome] = {}  # by the file's place in the batch
         try:
             with transaction.atomic():
                 self.tags.check({name for item in batch if item.parsed for name in item.parsed.tags})
-                together = None if any(item.change == UPDATED for item in batch) else self._create_together(batch)
-                if together is not None:
-                    outcomes = together
-                else:
-                    for item in batch:
-                        outcomes.append(self._write_file(item))
+                # New posts go in together; the other files are written one by one after them, as is every file
+                # if writing together failed. No other file has a new post's slug (prepare() looked them all up at
+                # once), so the first file in path order to claim a slug still gets it.
+                together = [place for place, item in enumerate(batch) if item.change == CREATED]
+                written = self._create_together([batch[place] for place in together]) if together else None
+                if written is not None:
+                    outcomes.update(zip(together, written, strict=True))
+                for place, item in enumerate(batch):
+                    if place not in outcomes:
+                        outcomes[place] = self._write_file(item)
         except Exception as error:  # e.g. the commit failed: the whole batch is gone, as an interruption would do
             reason = f"not saved: its batch failed: {type(error).__name__}: {error}"[:500]
-            return [self._lost(item, outcome, reason) for item, outcome in itertools.zip_longest(batch, outcomes)]
-        return outcomes
+            return [self._lost(item, outcomes.get(place), reason) for place, item in enumerate(batch)]
+        return [outcomes[place] for place in range(len(batch))]
 
     def _create_together(self, batch: list[Item]) -> list[FileOutcome] | None:
-        """A batch of new posts written in a few statements for them all, in a savepoint.
+        """Files making new posts, the posts written in a few statements for them all, in a savepoint.
 
         If anything fails, the savepoint is rolled back and None returned: then each file is written on its
         own (``_write_file``), so that only a bad one fails.
@@ -266,7 +269,7 @@ class Writer:
             with transaction.atomic():
                 for item in batch:
                     outcome = self._refused(item)
-                    if outcome is None and item.change == CREATED:
+                    if outcome is None:
                         try:
                             new.append((item, *self._prepared_post(item)))
                         except Exception as error:  # its body cannot be rendered

@@ -10,12 +10,13 @@ Rules (the ``import_jekyll`` command only prints what this module decides):
   leaves nothing behind. Nothing is ever deleted, and members' saved pieces (``accounts.Favourite``) are never
   touched because posts keep their primary keys.
 - Files are written in batches of up to 100 (``import_pipeline.BATCH_SIZE``), one transaction per batch. A
-  batch of new posts is written with a few statements for all of them; if any of that fails, it is undone and
-  each file is written again in a savepoint of its own, so a file that fails leaves nothing and the rest of
-  its batch is still saved. A batch is the unit of durability: an interruption (Ctrl-C, the process dying)
-  loses the batch being written and keeps every batch before it; importing again finishes the job, as files
-  already imported come out unchanged. ``progress`` hears of a file once its batch is committed. (A
-  transaction and a dozen statements per file spent most of an import committing and building queries.)
+  batch's new posts are written with a few statements for all of them, and each file that updates a post in
+  a savepoint of its own; if writing the new posts together fails, it is undone and each of them is written
+  on its own too, so a file that fails leaves nothing and the rest of its batch is still saved. A batch is the
+  unit of durability: an interruption (Ctrl-C, the process dying) loses the batch being written and keeps
+  every batch before it; importing again finishes the job, as files already imported come out unchanged.
+  ``progress`` hears of a file once its batch is committed. (Thirty new posts with three new tags take 22
+  statements in all; written one by one, each new post takes five.)
 - Bodies are rendered in worker processes (one per CPU; spawned, so they never hold a database connection)
   while earlier files are written, when there are at least ``POOL_MIN_FILES`` files to make starting them
   worth it; the posts come out the same either way. Outcomes stay in path order. As with any code starting
