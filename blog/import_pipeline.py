@@ -74,7 +74,7 @@ class Item:
     post: Post | None = None  # the post it would update, tags prefetched
     change: str = ""  # CREATED, UPDATED or UNCHANGED
     tags_changed: bool = True
-    rendering: Future | None = None  # the task rendering this body (with others: it is at ``position``)
+    rendering: Future | None = None  # the task rendering this body, or that rendered it (at ``position``)
     position: int = 0
 
 
@@ -188,7 +188,8 @@ class Renderer:
                 item.rendering, item.position = task, position
 
     def rendered(self, item: Item) -> markdown.Rendered:
-        """The item's body rendered, by a worker or here. Raises what rendering it raised."""
+        """The item's body rendered, by a worker or here, once however often it is asked for (a batch whose new
+        posts could not be written together writes them again one by one). Raises what rendering it raised."""
         while item.rendering is not None and not item.rendering.done() and self._take_back():
             pass
         result = None
@@ -198,8 +199,8 @@ class Renderer:
             except Exception:  # the pool broke (not this body): rendering here gives the file its own outcome
                 result = None
         if result is None:
-            body, is_html = _body(item)
-            return markdown.render_post(body, is_html=is_html)
+            item.rendering, item.position = _done(markdown.render_posts([_body(item)])), 0
+            result = item.rendering.result()[0]
         if isinstance(result, Exception):
             raise result
         return result
@@ -209,13 +210,19 @@ class Renderer:
         while self.unstarted:
             task, chunk = self.unstarted.pop()
             if task.cancel():
-                here: Future = Future()
-                here.set_result(markdown.render_posts([_body(item) for item in chunk]))
+                here = _done(markdown.render_posts([_body(item) for item in chunk]))
                 for item in chunk:
                     item.rendering = here
                 return True
             self.unstarted.clear()  # a worker started it, so every task sent before it has started too
         return False
+
+
+def _done(results: list[markdown.Rendered | Exception]) -> Future:
+    """Results rendered here, kept as a worker's task keeps them."""
+    task: Future = Future()
+    task.set_result(results)
+    return task
 
 
 def _body(item: Item) -> tuple[str, bool]:

@@ -348,6 +348,41 @@ def test_new_posts_beside_a_changed_one_are_still_written_together(tmp_path):
     assert_derived_fields_are_fresh()
 
 
+def test_when_new_posts_cannot_go_in_together_each_body_is_still_rendered_once(tmp_path, monkeypatch):
+    """Writing the new posts one by one after writing them together failed reuses their renderings."""
+    for n in range(1, 6):
+        write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", body=f"Body {n}."))
+    real_render_post = markdown.render_post
+    rendered = []
+
+    def render_post(body, *, is_html=False):
+        rendered.append(body)
+        if body == "Body 5.":
+            raise ValueError("no good")
+        return real_render_post(body, is_html=is_html)
+
+    real_bulk_create = TaggedPost.objects.bulk_create
+
+    def failing_for_post_3(rows, **kwargs):
+        rows = list(rows)
+        if any(row.content_object.slug == "post-3" for row in rows):
+            raise RuntimeError("disk full")
+        return real_bulk_create(rows, **kwargs)
+
+    monkeypatch.setattr(markdown, "render_post", render_post)
+    monkeypatch.setattr(TaggedPost.objects, "bulk_create", failing_for_post_3)
+    report = importer.import_paths([tmp_path], workers=0)
+
+    assert [(item.outcome, item.reason) for item in report.outcomes] == [
+        ("created", ""),
+        ("created", ""),
+        ("failed", "not saved: RuntimeError: disk full"),
+        ("created", ""),
+        ("failed", "not saved: ValueError: no good"),
+    ]
+    assert sorted(rendered) == [f"Body {n}." for n in range(1, 6)]
+
+
 def test_imported_posts_are_found_by_their_words_and_tags(tmp_path, small_batches):
     """The post goes in before its searchable text (see Writer._insert): the index must still hold it all."""
     write(tmp_path, "2024-03-01-garden.md", post_file(title="Garden", tags="[Breathing, Quiet]", body="Tomatoes."))
