@@ -58,7 +58,7 @@ class PostRelations:
 
     def __init__(self, post):
         self.post = post
-        self._public = Post.objects.published().defer("body", "body_html", "body_text")
+        self._public = Post.objects.published().defer(*Post.TEXT_FIELDS)
 
     @cached_property
     def tags(self):
@@ -103,7 +103,7 @@ def post_detail(request, slug):
     posts = Post.objects.all() if request.user.is_staff else Post.objects.published()
     # A member's page is built every time, so its body comes from a fragment and only a fragment miss
     # loads body_html; an anonymous page is built once per content version and takes it in the same query.
-    deferred = ("body", "body_text", "body_html") if request.user.is_authenticated else ("body", "body_text")
+    deferred = Post.TEXT_FIELDS if request.user.is_authenticated else ("body", "body_text")
     post = get_object_or_404(posts.defer(*deferred), slug=slug)
     relations = PostRelations(post)
     context = {

@@ -13,38 +13,40 @@ table's triggers (the search index's), so they are read before and created again
 
 from django.db import migrations
 
-HEAVY = ("body", "body_html", "body_text")
+# As they are in this migration's time (models.Post.TEXT_FIELDS now); a migration keeps its own copy.
+TEXT_FIELDS = ("body", "body_html", "body_text")
+# Post's column order before this migration (0001_initial), for going back.
+ORDER_BEFORE = ("id", "title", "slug", "body", "body_format", "body_html", "body_text", "excerpt")
 
 
-class MoveFieldsLast(migrations.operations.base.Operation):
-    """Move fields of a model to the end of its column order."""
+class MovePostTextLast(migrations.operations.base.Operation):
+    """Move Post's body, HTML and text to the end of its columns: in the state, and in SQLite's table."""
 
     reduces_to_sql = False
     reversible = True
 
-    def __init__(self, model_name, fields):
-        self.model_name = model_name
-        self.fields = fields
-
     def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "fields": self.fields}
+        return self.__class__.__name__, [], {}
 
-    def _reorder(self, state, app_label, fields_last) -> None:
-        model_state = state.models[app_label, self.model_name]
-        moved = {name: model_state.fields[name] for name in fields_last}
-        model_state.fields = {
-            **{name: field for name, field in model_state.fields.items() if name not in moved},
-            **moved,
-        }
-        state.reload_model(app_label, self.model_name, delay=True)
+    def _reorder(self, state, first: tuple, last: tuple) -> None:
+        """Put the fields named in ``first`` first and those in ``last`` last, the others between in order."""
+        model_state = state.models["blog", "post"]
+        names = [name for name in first if name in model_state.fields]
+        names += [name for name in model_state.fields if name not in first and name not in last]
+        names += [name for name in last if name in model_state.fields]
+        model_state.fields = {name: model_state.fields[name] for name in names}
+        state.reload_model("blog", "post", delay=True)
 
     def state_forwards(self, app_label, state):
-        self._reorder(state, app_label, self.fields)
+        self._reorder(state, first=(), last=TEXT_FIELDS)
 
-    def _rebuild(self, app_label, schema_editor, to_state) -> None:
+    def state_backwards(self, app_label, state):
+        self._reorder(state, first=ORDER_BEFORE, last=())
+
+    def _rebuild(self, schema_editor, to_state) -> None:
         if schema_editor.connection.vendor != "sqlite":
             return
-        model = to_state.apps.get_model(app_label, self.model_name)
+        model = to_state.apps.get_model("blog", "post")
         table = model._meta.db_table
         with schema_editor.connection.cursor() as cursor:
             cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
@@ -54,26 +56,13 @@ class MoveFieldsLast(migrations.operations.base.Operation):
             schema_editor.execute(sql, params=None)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self._rebuild(app_label, schema_editor, to_state)
-
-    def state_backwards(self, app_label, state):
-        # Back to the order of the initial migration: each moved field right after the one it followed.
-        model_state = state.models[app_label, self.model_name]
-        order = ["id", "title", "slug", "body", "body_format", "body_html", "body_text", "excerpt"]
-        names = list(model_state.fields)
-        rest = [name for name in names if name not in order]
-        model_state.fields = {name: model_state.fields[name] for name in [*order, *rest] if name in names}
-        state.reload_model(app_label, self.model_name, delay=True)
+        self._rebuild(schema_editor, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self._rebuild(app_label, schema_editor, to_state)
+        self._rebuild(schema_editor, to_state)
 
     def describe(self):
-        return f"Move {', '.join(self.fields)} of {self.model_name} to the end of its columns"
-
-    @property
-    def migration_name_fragment(self):
-        return f"{self.model_name}_heavy_columns_last"
+        return "Move Post's body, HTML and text to the end of its columns"
 
 
 class Migration(migrations.Migration):
@@ -82,5 +71,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        MoveFieldsLast("post", HEAVY),
+        MovePostTextLast(),
     ]
