@@ -130,9 +130,9 @@ def import_paths(
                 done(outcome)
             _forget_queries()
             batch = following
-    counts = report.counts
-    if not dry_run and (counts[CREATED] or counts[DRAFT]):
-        # New rows change the tables' shape; see blog.database.
+    if not dry_run and any(outcome.change == CREATED for outcome in report.outcomes):
+        # New rows change the tables' shape; see blog.database. (A draft's outcome is "draft" whatever happened
+        # to it: its ``change`` says whether it was created.)
         refresh_planner_statistics()
     return report
 

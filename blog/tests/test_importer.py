@@ -181,6 +181,28 @@ def test_unchanged_import_writes_nothing(tmp_path):
     assert writes == []
 
 
+def test_planner_statistics_are_refreshed_only_when_a_post_is_added(tmp_path, monkeypatch):
+    """ANALYZE reads the tables again: worth it for new rows (drafts too), not for an import that adds none."""
+    refreshes = []
+    monkeypatch.setattr(importer, "refresh_planner_statistics", lambda: refreshes.append(True))
+    write(tmp_path, "2024-05-01-start.md", post_file())
+    write(tmp_path, "2024-05-02-not-yet.md", post_file(title="Not yet", extra="published: false\n"))
+
+    first = importer.import_paths([tmp_path])
+    assert (first.counts["created"], first.counts["draft"], len(refreshes)) == (1, 1, 1)
+
+    again = importer.import_paths([tmp_path])
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 1, "draft": 1, "failed": 0}
+    write(tmp_path, "2024-05-02-not-yet.md", post_file(title="Not yet, revised", extra="published: false\n"))
+    revised = importer.import_paths([tmp_path])
+    assert [(item.outcome, item.change) for item in revised.outcomes] == [("unchanged",) * 2, ("draft", "updated")]
+    assert len(refreshes) == 1
+
+    write(tmp_path, "2024-05-03-also-not-yet.md", post_file(title="Also not yet", extra="published: false\n"))
+    assert importer.import_paths([tmp_path]).counts["draft"] == 2
+    assert len(refreshes) == 2  # a new draft is a new row
+
+
 def test_tags_are_case_insensitive_across_posts(tmp_path):
     write(tmp_path, "2024-05-01-one.md", post_file(tags="[Healing]"))
     write(tmp_path, "2024-05-02-two.md", post_file(tags="[healing, HEALING, Rest]"))
