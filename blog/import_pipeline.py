@@ -116,11 +116,11 @@ def read(source: SourceFile) -> Item:
     return item
 
 
-def prepare(batch: list[Item], renderer: "Renderer") -> list[Item]:
+def prepare(batch: list[Item], renderer: "Renderer") -> None:
     """Find the posts the batch's files would update (two queries), decide what changes, start the renders."""
     parsed = [item for item in batch if item.parsed is not None]
     if not parsed:
-        return batch
+        return
     slugs = {item.parsed.slug for item in parsed}
     posts = {post.slug: post for post in Post.objects.filter(slug__in=slugs).prefetch_related("tags")}
     to_render = []
@@ -136,7 +136,6 @@ def prepare(batch: list[Item], renderer: "Renderer") -> list[Item]:
         if item.change != UNCHANGED:
             to_render.append(item)
     renderer.start(to_render)
-    return batch
 
 
 class Renderer:

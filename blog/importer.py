@@ -119,13 +119,15 @@ def import_paths(
     with Renderer(workers) as renderer:
         writer = Writer(dry_run=dry_run, renderer=renderer)
         reading = batches(sources)
-        batch = prepare(next(reading, []), renderer)
+        batch = next(reading, [])
+        prepare(batch, renderer)
         while batch:
             # The next batch is read and sent to the workers before this one is written, so that its bodies
             # render meanwhile. Its posts are looked up before this batch is written: only a file with the
             # same slug could change what it finds, and the first of two files with one slug is the only one
             # written (see Writer.claimed).
-            following = prepare(next(reading, []), renderer)
+            following = next(reading, [])
+            prepare(following, renderer)
             for outcome in writer.write(batch):
                 done(outcome)
             _forget_queries()

@@ -121,6 +121,8 @@ def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_bat
 
     assert in_workers.outcomes == here.outcomes  # the same outcomes, reasons and warnings, in path order
     assert [item.name for item in here.outcomes] == sorted(item.name for item in here.outcomes)
+    assert outcomes(here)["2024-02-13-empty.md"].reason == "empty file"
+    assert outcomes(here)["2024-02-18-same-slug.md"].outcome == "failed"  # its batch is not the first claimant's
     assert posts_and_tags() == imported_in_workers
     assert here.counts["failed"] > 5 and here.counts["created"] > 45
     assert_derived_fields_are_fresh()
@@ -455,12 +457,3 @@ def test_a_rendering_of_another_body_is_refused():
         post.render(markdown.render_post("Not mine."))
     post.render(markdown.render_post("Mine."))
     assert post.body_html == "<p>Mine.</p>"
-
-
-def test_outcomes_name_each_file_in_path_order_with_workers(tmp_path, small_batches):
-    folder = mixed_folder(tmp_path)
-    report = importer.import_paths([folder], workers=2)
-    by_name = outcomes(report)
-    assert by_name["2024-02-13-empty.md"].reason == "empty file"
-    assert by_name["2024-02-18-same-slug.md"].outcome == "failed"
-    assert [item.name for item in report.outcomes] == sorted(item.name for item in report.outcomes)
