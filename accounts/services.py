@@ -4,12 +4,9 @@ Every function takes the member explicitly and only ever touches that member's r
 cannot reach another member's data by passing the wrong object: ownership is part of each query.
 """
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import NOTE_MAX_LENGTH, Favourite
-
-# Past this many posts in one list, asking "which of these" costs more than reading the member's few saved ids.
-_IN_LIST_LIMIT = 500
 
 
 def favourite_add(*, user, post) -> Favourite:
@@ -60,28 +57,6 @@ def note_set(*, favourite: Favourite, note: str) -> Favourite:
 def snapshot_titles(*, post) -> int:
     """Copy ``post``'s title onto every row that saved it (called just before the post is deleted)."""
     return Favourite.objects.filter(post=post).exclude(post_title=post.title).update(post_title=post.title)
-
-
-def saved_post_ids(*, user, post_ids) -> set[int]:
-    """Which of ``post_ids`` the member has saved: one query whatever the list's length."""
-    if not user.is_authenticated or not post_ids:
-        return set()
-    wanted = set(post_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(*saved_ids_query(user_id=user.pk, post_ids=wanted))
-        return wanted.intersection(post_id for (post_id,) in cursor.fetchall())
-
-
-def saved_ids_query(*, user_id: int, post_ids) -> tuple[str, list]:
-    """The SQL behind :func:`saved_post_ids`: it runs on every member's list page, and through the ORM
-    building it took longer than the database answering it (see accounts/saved_page.py)."""
-    table = connection.ops.quote_name(Favourite._meta.db_table)
-    sql = f"SELECT post_id FROM {table} WHERE user_id = %s AND post_id IS NOT NULL"
-    params = [user_id]
-    if len(post_ids) <= _IN_LIST_LIMIT:
-        sql += f" AND post_id IN ({', '.join(['%s'] * len(post_ids))})"
-        params += sorted(post_ids)
-    return sql, params
 
 
 def account_delete(*, user) -> dict[str, int]:

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from taggit.models import Tag
 
-from accounts import exports, pending, saved_page, services
+from accounts import exports, pending, saved_pieces, services
 from accounts.forms import DeleteAccountForm, NoteForm
 from accounts.models import Favourite
 from blog.models import Post
@@ -114,7 +114,7 @@ def saved(request):
     """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
     tag = _saved_tag(request)
     try:
-        page = paginate_counted(request, partial(saved_page.saved_rows, user=request.user, tag=tag), SAVED_PER_PAGE)
+        page = paginate_counted(request, partial(saved_pieces.saved_rows, user=request.user, tag=tag), SAVED_PER_PAGE)
     except Http404:
         # A valid page number past the end (the member just removed the last piece on it):
         # go to page 1 rather than show a dead end.
@@ -124,7 +124,7 @@ def saved(request):
     context = {
         "page": page,
         "favourites": page.object_list,
-        "tags": saved_page.saved_tags(user=request.user),
+        "tags": saved_pieces.saved_tags(user=request.user),
         "tag": tag,
         "extra_query": urlencode({"tag": tag.slug}) if tag else "",
     }

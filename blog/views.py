@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from accounts.services import saved_post_ids
+from accounts.saved_pieces import saved_post_ids
 from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
 from blog.models import Post, site_url, tags_in_use

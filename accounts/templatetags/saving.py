@@ -143,7 +143,7 @@ _SAVED_ITEM = (
 
 @register.simple_tag(takes_context=True)
 def saved_items(context, favourites):
-    """The saved pieces of a page of /saved/ (``accounts.saved_page.SavedRow`` each), one after another.
+    """The saved pieces of a page of /saved/ (``accounts.saved_pieces.SavedRow`` each), one after another.
 
     Each shows its title (a link only while the post is public), its private note with an in-place
     editor (a plain form that static/js/save.js sends without a reload), and the way to remove it.

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import saved_pieces, services
 from accounts.models import Favourite
 from accounts.services import NOTE_MAX_LENGTH, favourite_add
 from accounts.tests.factories import FavouriteFactory, MemberFactory
@@ -305,3 +306,21 @@ def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_nu
         response = client.get(SAVED)
     assert response.status_code == 200
     assert len(titles_on(response)) == min(saved, 20)
+
+
+def test_saved_post_ids_for_short_and_very_long_lists(member):
+    posts = [PostFactory() for _ in range(6)]
+    for post in posts[:3]:
+        services.favourite_add(user=member, post=post)
+    ids = [post.pk for post in posts]
+    assert saved_pieces.saved_post_ids(user=member, post_ids=ids) == {post.pk for post in posts[:3]}
+    long_list = ids + list(range(10_000, 12_000))
+    assert saved_pieces.saved_post_ids(user=member, post_ids=long_list) == {post.pk for post in posts[:3]}
+    assert saved_pieces.saved_post_ids(user=member, post_ids=[]) == set()
+
+
+def test_saved_post_ids_for_anonymous_is_empty_without_a_query(django_assert_num_queries, post):
+    from django.contrib.auth.models import AnonymousUser
+
+    with django_assert_num_queries(0):
+        assert saved_pieces.saved_post_ids(user=AnonymousUser(), post_ids=[post.pk]) == set()

@@ -5,7 +5,6 @@ import pytest
 from accounts import services
 from accounts.models import Favourite
 from accounts.tests.factories import FavouriteFactory, MemberFactory
-from blog.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,24 +59,6 @@ def test_note_set_normalises_and_refuses_more_than_the_limit(member, post):
     assert favourite.post_title == "Letting the kettle boil"
     with pytest.raises(ValueError):
         services.note_set(favourite=favourite, note="x" * (services.NOTE_MAX_LENGTH + 1))
-
-
-def test_saved_post_ids_for_short_and_very_long_lists(member):
-    posts = [PostFactory() for _ in range(6)]
-    for post in posts[:3]:
-        services.favourite_add(user=member, post=post)
-    ids = [post.pk for post in posts]
-    assert services.saved_post_ids(user=member, post_ids=ids) == {post.pk for post in posts[:3]}
-    long_list = ids + list(range(10_000, 12_000))
-    assert services.saved_post_ids(user=member, post_ids=long_list) == {post.pk for post in posts[:3]}
-    assert services.saved_post_ids(user=member, post_ids=[]) == set()
-
-
-def test_saved_post_ids_for_anonymous_is_empty_without_a_query(django_assert_num_queries, post):
-    from django.contrib.auth.models import AnonymousUser
-
-    with django_assert_num_queries(0):
-        assert services.saved_post_ids(user=AnonymousUser(), post_ids=[post.pk]) == set()
 
 
 def test_account_delete_removes_the_member_and_their_rows_only(member, other_member, post):

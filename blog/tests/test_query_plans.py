@@ -80,18 +80,18 @@ def test_tag_page_query(data):
 
 
 def test_saved_page_query(data):
-    from accounts import saved_page
+    from accounts import saved_pieces
 
-    text = assert_no_full_scan(saved_page.rows_query(user_id=data["member"].pk, tag_id=None, limit=20, offset=0))
+    text = assert_no_full_scan(saved_pieces.rows_query(user_id=data["member"].pk, tag_id=None, limit=20, offset=0))
     assert re.search(r"Index.* on accounts_favourite|SEARCH accounts_favourite USING", text)
-    query = saved_page.rows_query(user_id=data["member"].pk, tag_id=data["tag"].pk, limit=20, offset=20)
+    query = saved_pieces.rows_query(user_id=data["member"].pk, tag_id=data["tag"].pk, limit=20, offset=20)
     assert_no_full_scan(query)
 
 
 def test_tags_of_saved_pieces(data):
-    from accounts import saved_page
+    from accounts import saved_pieces
 
-    assert_no_full_scan(saved_page.tags_query(user_id=data["member"].pk))
+    assert_no_full_scan(saved_pieces.tags_query(user_id=data["member"].pk))
 
 
 def queries_of(call) -> list[str]:
@@ -113,7 +113,7 @@ def test_archive_page_query(data, client):
 
 
 def test_saved_state_of_a_page_of_posts(data):
-    from accounts.services import saved_ids_query
+    from accounts.saved_pieces import saved_ids_query
 
     assert_no_full_scan(saved_ids_query(user_id=data["member"].pk, post_ids=set(data["post_ids"])))
 
