@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models.signals import post_save
 from taggit.models import Tag
 
 from blog import jekyll, markdown
+from blog.caching import bump_on_commit
 from blog.models import Post, TaggedPost
 
 SOURCE_PATH_MAX_LENGTH = Post._meta.get_field("source_path").max_length
@@ -350,8 +350,8 @@ class Writer:
             post.body_text = text
         Post.objects.bulk_update([post for post, _text in tagged], ["body_text"])
         for _item, post, _rendered in new:
-            # What save() would announce: the cache's content version follows every write (blog.caching).
-            post_save.send(Post, instance=post, created=True, update_fields=None, raw=False, using=post._state.db)
+            # bulk_create sends no post_save: tell the cache what save() would have (blog.caching), and only it.
+            bump_on_commit(instance=post, using=post._state.db)
         self.tags.remember(found)
 
     def _refused(self, item: Item) -> FileOutcome | None:
