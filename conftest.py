@@ -31,3 +31,18 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def post(db):
+    """One published post with one tag."""
+    from blog.tests.factories import PostFactory
+
+    return PostFactory(title="Tea in the garden", slug="tea-in-the-garden", tags=["Rest"])
+
+
+@pytest.fixture
+def member(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(email="reader@example.org", password="a long password here")

@@ -143,7 +143,7 @@ def step_search(args) -> dict:
 
 
 def step_import(args) -> dict:
-    from blog.importer import import_paths
+    from jekyll.importer import import_paths
 
     started = time.perf_counter()
     report = import_paths([args.source])

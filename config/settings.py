@@ -101,22 +101,24 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
-    "accounts",
     "blog",
+    "accounts",
+    "jekyll",
+    "backups",
 ]
 
 MIDDLEWARE = [
     # First, so every response (redirects, cached pages, errors) carries the request id.
-    "blog.requestlog.RequestIdMiddleware",
+    "config.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise so static files (the SVG icon too) carry the same CSP and framing rule as pages.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A NUL in a path or query is a 400 here, not a PostgreSQL DataError (a 500) in some view.
-    "blog.guards.RefuseNulMiddleware",
+    "config.guards.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache and sessions, which may need the database: /healthz must answer 503, not 500.
-    "blog.health.HealthCheckMiddleware",
+    "config.health.HealthCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "blog.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,7 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "blog.context_processors.site",
+                "config.context_processors.site",
             ],
         },
     },
@@ -340,8 +342,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 0
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "blog.requestlog.RequestContextFilter"}},
-    "formatters": {"line": {"()": "blog.requestlog.OneLineFormatter"}},
+    "filters": {"request_context": {"()": "config.requestlog.RequestContextFilter"}},
+    "formatters": {"line": {"()": "config.requestlog.OneLineFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

@@ -13,9 +13,11 @@ from pathlib import Path
 import markdown as python_markdown
 import pytest
 
-from blog import importer, jekyll, markdown
+from blog import markdown
 from blog import markdown_shortcuts as shortcuts
 from blog.tests.test_markdown import HOSTILE, PLAYLIST
+from jekyll import files as jekyll
+from jekyll import importer
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jekyll"
 

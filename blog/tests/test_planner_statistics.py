@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 
-from blog import importer
 from blog.database import refresh_planner_statistics
 from blog.models import Post
+from jekyll import importer
 
 pytestmark = pytest.mark.django_db
 

@@ -305,7 +305,7 @@ class TestIndexInStep:
         assert found("heron") == ["Bulk one"] and found("egret") == ["Bulk two"]
 
     def test_import_is_indexed(self, tmp_path):
-        from blog.importer import import_paths
+        from jekyll.importer import import_paths
 
         source = tmp_path / "_posts"
         source.mkdir()

@@ -37,7 +37,7 @@ from pathlib import Path
 from django.db import connections
 
 from blog.database import refresh_planner_statistics
-from blog.import_pipeline import (
+from jekyll.pipeline import (
     CREATED,
     DRAFT,
     FAILED,

@@ -1,4 +1,4 @@
-"""How :func:`blog.importer.import_paths` works through the files: in batches, rendering while it writes.
+"""How :func:`jekyll.importer.import_paths` works through the files: in batches, rendering while it writes.
 
 Files are read and parsed a batch at a time (:func:`batches`); the posts a batch would update are looked up
 together and the bodies that need rendering are sent to worker processes (:func:`prepare`,
@@ -19,9 +19,10 @@ from pathlib import Path
 from django.db import transaction
 from taggit.models import Tag
 
-from blog import jekyll, markdown
+from blog import markdown
 from blog.caching import bump_on_commit
 from blog.models import Post, TaggedPost
+from jekyll import files as jekyll
 
 SOURCE_PATH_MAX_LENGTH = Post._meta.get_field("source_path").max_length
 CREATED, UPDATED, UNCHANGED, DRAFT, FAILED = "created", "updated", "unchanged", "draft", "failed"

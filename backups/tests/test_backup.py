@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
-from blog import backup
+from backups import services as backup
 from blog.tests.gunicorn_site import environment, gunicorn, manage, run_python, site_database
 
 SEED = """

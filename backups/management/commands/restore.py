@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from blog import backup
+from backups import services as backup
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
-"""``manage.py backup OUTFILE``: a consistent copy of the live SQLite database (see :mod:`blog.backup`)."""
+"""``manage.py backup OUTFILE``: a consistent copy of the live SQLite database (see :mod:`backups.services`)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from blog import backup
+from backups import services as backup
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The importer (blog.importer) and its commands: folders, idempotency, atomicity, bad files, round trip."""
+"""The importer (jekyll.importer) and its commands: folders, idempotency, atomicity, bad files, round trip."""
 
 import datetime
 import io
@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from accounts.models import Favourite, User
-from blog import caching, exporter, import_pipeline, importer
+from blog import caching
 from blog.models import Post, TaggedPost
+from jekyll import exporter, importer
+from jekyll import pipeline as import_pipeline
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_POSTS = REPO / "content" / "posts"
@@ -118,7 +120,7 @@ def test_demo_posts_are_in_the_seed_shape():
 
 
 def test_a_parser_failure_costs_one_file_not_the_import(tmp_path, monkeypatch):
-    from blog import jekyll
+    from jekyll import files as jekyll
 
     write(tmp_path, "2024-05-01-fine.md", post_file(title="Fine"))
     write(tmp_path, "2024-05-02-trips-a-bug.md", post_file(title="Trips"))
@@ -637,7 +639,7 @@ def test_exported_file_looks_like_the_seed(seed_path):
 
 
 def test_protect_liquid_survives_a_jekyll_style_read():
-    from blog import jekyll
+    from jekyll import files as jekyll
 
     for body in ["plain", "{{ x }}", "{% raw %}", "a {% endraw %} b", "{%- endraw -%}{{y}}", "{% if %}{% endraw %}"]:
         assert jekyll.convert_liquid(exporter.protect_liquid(body), name="x") == body

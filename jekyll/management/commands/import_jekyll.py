@@ -1,8 +1,8 @@
-"""``manage.py import_jekyll PATH [PATH ...] [--dry-run]``: print what :func:`blog.importer.import_paths` did."""
+"""``manage.py import_jekyll PATH [PATH ...] [--dry-run]``: print what :func:`jekyll.importer.import_paths` did."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.importer import FAILED, FileOutcome, import_paths
+from jekyll.importer import FAILED, FileOutcome, import_paths
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from blog import importer
 from blog.models import Post
 from blog.tests.htmlcheck import dangerous_parts
+from jekyll import importer
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jekyll"
 

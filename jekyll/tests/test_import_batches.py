@@ -1,6 +1,6 @@
 """The importer's batches and worker processes: the same posts and outcomes as one file at a time, here.
 
-blog.importer writes files in batches (one transaction each: the new posts together, the other files in a
+jekyll.importer writes files in batches (one transaction each: the new posts together, the other files in a
 savepoint each) and renders bodies in spawned worker processes while earlier files are written. None of that
 may show in what is imported.
 """
@@ -16,9 +16,11 @@ from django.utils import timezone
 from taggit.managers import _TaggableManager
 from taggit.models import Tag
 
-from blog import caching, import_pipeline, importer, markdown, search
+from blog import caching, markdown, search
 from blog.models import Post, TaggedPost
-from blog.tests.test_importer import DEMO_POSTS, MALFORMED, outcomes, post_file, write
+from jekyll import importer
+from jekyll import pipeline as import_pipeline
+from jekyll.tests.test_importer import DEMO_POSTS, MALFORMED, outcomes, post_file, write
 
 pytestmark = pytest.mark.django_db
 

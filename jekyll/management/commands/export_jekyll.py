@@ -1,8 +1,8 @@
-"""``manage.py export_jekyll OUTDIR``: write every post as a Jekyll file (see :mod:`blog.exporter`)."""
+"""``manage.py export_jekyll OUTDIR``: write every post as a Jekyll file (see :mod:`jekyll.exporter`)."""
 
 from django.core.management.base import BaseCommand
 
-from blog.exporter import export_posts
+from jekyll.exporter import export_posts
 
 
 class Command(BaseCommand):

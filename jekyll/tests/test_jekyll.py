@@ -1,11 +1,11 @@
-"""Reading one Jekyll file (blog.jekyll): every front-matter and body form listed in the corpus README."""
+"""Reading one Jekyll file (jekyll.files): every front-matter and body form listed in the corpus README."""
 
 import datetime
 
 import pytest
 
-from blog import jekyll
 from blog.models import Post
+from jekyll import files as jekyll
 
 UTC = datetime.UTC
 
