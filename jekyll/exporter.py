@@ -1,4 +1,4 @@
-"""Write posts back out as Jekyll files: the inverse of :mod:`jekyll.files`.
+"""Write posts back out as Jekyll files: the inverse of :mod:`jekyll.parse`.
 
 Importing an export into an empty database gives the same posts, tags and dates: the file name carries the
 date and slug, the front matter carries the rest (dates with their offset and any fraction of a second, drafts

@@ -22,7 +22,7 @@ from taggit.models import Tag
 from blog import markdown
 from blog.caching import bump_on_commit
 from blog.models import Post, TaggedPost
-from jekyll import files as jekyll
+from jekyll import parse as jekyll
 
 SOURCE_PATH_MAX_LENGTH = Post._meta.get_field("source_path").max_length
 CREATED, UPDATED, UNCHANGED, DRAFT, FAILED = "created", "updated", "unchanged", "draft", "failed"

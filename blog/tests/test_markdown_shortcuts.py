@@ -16,7 +16,7 @@ import pytest
 from blog import markdown
 from blog import markdown_shortcuts as shortcuts
 from blog.tests.test_markdown import HOSTILE, PLAYLIST
-from jekyll import files as jekyll
+from jekyll import parse as jekyll
 from jekyll import importer
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jekyll"

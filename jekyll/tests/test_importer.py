@@ -120,7 +120,7 @@ def test_demo_posts_are_in_the_seed_shape():
 
 
 def test_a_parser_failure_costs_one_file_not_the_import(tmp_path, monkeypatch):
-    from jekyll import files as jekyll
+    from jekyll import parse as jekyll
 
     write(tmp_path, "2024-05-01-fine.md", post_file(title="Fine"))
     write(tmp_path, "2024-05-02-trips-a-bug.md", post_file(title="Trips"))
@@ -639,7 +639,7 @@ def test_exported_file_looks_like_the_seed(seed_path):
 
 
 def test_protect_liquid_survives_a_jekyll_style_read():
-    from jekyll import files as jekyll
+    from jekyll import parse as jekyll
 
     for body in ["plain", "{{ x }}", "{% raw %}", "a {% endraw %} b", "{%- endraw -%}{{y}}", "{% if %}{% endraw %}"]:
         assert jekyll.convert_liquid(exporter.protect_liquid(body), name="x") == body

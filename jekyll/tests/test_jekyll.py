@@ -1,11 +1,11 @@
-"""Reading one Jekyll file (jekyll.files): every front-matter and body form listed in the corpus README."""
+"""Reading one Jekyll file (jekyll.parse): every front-matter and body form listed in the corpus README."""
 
 import datetime
 
 import pytest
 
 from blog.models import Post
-from jekyll import files as jekyll
+from jekyll import parse as jekyll
 
 UTC = datetime.UTC
 
