@@ -16,8 +16,8 @@ import pytest
 from blog import markdown
 from blog import markdown_shortcuts as shortcuts
 from blog.tests.test_markdown import HOSTILE, PLAYLIST
-from jekyll import parse as jekyll
 from jekyll import importer
+from jekyll import parse as jekyll
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jekyll"
 
