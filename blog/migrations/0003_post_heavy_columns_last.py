@@ -8,7 +8,8 @@ list, count and lookup that leaves the body alone read one page per post.
 
 The model's fields move in the migration state too, so a later table rebuild keeps this order.
 PostgreSQL stores long values out of line by itself, so only its state changes. The rebuild drops the
-table's triggers (the search index's), so they are read before and created again after.
+table's triggers (the search index's), so they are read before and created again after. Going back
+changes only the state.
 """
 
 from django.db import migrations
@@ -44,22 +45,44 @@ class MovePostTextLast(migrations.operations.base.Operation):
         self._reorder(state, first=ORDER_BEFORE, last=())
 
     def _rebuild(self, schema_editor, to_state) -> None:
+        """Move each text column last: a copy added at the end, filled, the original dropped, the copy renamed.
+
+        Plain SQLite statements (3.35+), so nothing leans on the schema editor's private table rebuild. The
+        copies carry a constant ``DEFAULT ''`` (SQLite cannot add a NOT NULL column without one); Django
+        always writes these fields, so the default is never used. Going back leaves the order as it is:
+        the order only matters for speed, never for what a query returns.
+        """
         if schema_editor.connection.vendor != "sqlite":
             return
         model = to_state.apps.get_model("blog", "post")
-        table = model._meta.db_table
+        table = schema_editor.quote_name(model._meta.db_table)
         with schema_editor.connection.cursor() as cursor:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
-            triggers = [row[0] for row in cursor.fetchall()]
-        schema_editor._remake_table(model)
-        for sql in triggers:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [model._meta.db_table],
+            )
+            triggers = cursor.fetchall()
+            cursor.execute(f"PRAGMA table_info({table})")
+            order = [row[1] for row in cursor.fetchall()]
+        if order[-len(TEXT_FIELDS) :] == list(TEXT_FIELDS):
+            return
+        # SQLite refuses to drop a column that a trigger reads; the search index's triggers come back after.
+        for name, _sql in triggers:
+            schema_editor.execute(f"DROP TRIGGER {schema_editor.quote_name(name)}", params=None)
+        for name in TEXT_FIELDS:
+            column, moved = schema_editor.quote_name(name), schema_editor.quote_name(f"{name}__moved")
+            schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN {moved} text NOT NULL DEFAULT ''", params=None)
+            schema_editor.execute(f"UPDATE {table} SET {moved} = {column}", params=None)
+            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {column}", params=None)
+            schema_editor.execute(f"ALTER TABLE {table} RENAME COLUMN {moved} TO {column}", params=None)
+        for _name, sql in triggers:
             schema_editor.execute(sql, params=None)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         self._rebuild(schema_editor, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self._rebuild(schema_editor, to_state)
+        pass
 
     def describe(self):
         return "Move Post's body, HTML and text to the end of its columns"
