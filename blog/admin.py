@@ -2,10 +2,11 @@
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 
-from blog.models import Post
+from blog.models import Post, SiteSettings
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -104,3 +105,26 @@ class PostAdmin(admin.ModelAdmin):
             post.save()
             changed += 1
         self.message_user(request, f"Moved {changed} post(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: the list goes straight to it, and it cannot be added twice or deleted."""
+
+    fieldsets = [
+        ("Home page", {"fields": ["tagline", "introduction"]}),
+        ("Essays", {"fields": ["author_name"]}),
+        ("About page", {"fields": ["about"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        text = SiteSettings.load()
+        if text._state.adding:
+            return redirect("admin:blog_sitesettings_add")
+        return redirect("admin:blog_sitesettings_change", text.pk)

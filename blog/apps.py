@@ -12,11 +12,11 @@ class BlogConfig(AppConfig):
         from taggit.models import Tag
 
         from blog.caching import bump_on_commit
-        from blog.models import Post, TaggedPost, ensure_tag_slug
+        from blog.models import Post, SiteSettings, TaggedPost, ensure_tag_slug
 
         pre_save.connect(ensure_tag_slug, sender=Tag, dispatch_uid="tag-slug-never-empty")
 
-        for model in (Post, TaggedPost, Tag):
+        for model in (Post, TaggedPost, Tag, SiteSettings):
             post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
             post_delete.connect(bump_on_commit, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")
         m2m_changed.connect(bump_on_commit, sender=TaggedPost, dispatch_uid="bump-m2m-tags")

@@ -55,6 +55,11 @@ def site_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def tag_sort_key(tag) -> tuple[str, str]:
+    """Tags in one order everywhere (cards, post pages, the tag list): by name, case-insensitively."""
+    return (tag.name.casefold(), tag.name)
+
+
 def tags_in_use() -> list:
     """Tags that at least one public post carries, by name, each with ``num_posts``: how many it has.
 
@@ -71,7 +76,8 @@ def tags_in_use() -> list:
         .values_list("tag_id")
         .annotate(num_posts=Count("pk"))
     )
-    tags = [tag for tag in Tag.objects.order_by("name") if tag.pk in counts]
+    # By name as a reader reads it: "evening" beside "Evening", whatever the database's collation.
+    tags = sorted((tag for tag in Tag.objects.all() if tag.pk in counts), key=tag_sort_key)
     for tag in tags:
         tag.num_posts = counts[tag.pk]
     return tags
@@ -244,3 +250,37 @@ class Post(models.Model):
     def unique_slug(cls, text: str, *, exclude_pk=None) -> str:
         """A slug from ``text`` that no other post has yet ("post" when the text gives none)."""
         return free_slug(make_slug(text, SLUG_MAX_LENGTH - 8) or "post", cls.objects.exclude(pk=exclude_pk))
+
+
+class SiteSettings(models.Model):
+    """What the site says about itself, edited by staff: the tagline and introduction on the home page,
+    the byline on essays and the about page. One row (``load()``); Markdown rendered on save."""
+
+    tagline = models.CharField(max_length=200, blank=True, help_text="One line under the site's name on the home page.")
+    introduction = models.TextField(
+        blank=True, help_text="A few sentences on the home page saying what the site is. Markdown."
+    )
+    author_name = models.CharField(max_length=120, blank=True, help_text="The byline on every essay.")
+    about = models.TextField(blank=True, help_text="The about page, in Markdown.")
+    introduction_html = models.TextField(editable=False, default="")
+    about_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "site text"
+        verbose_name_plural = "site text"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="sitesettings_single_row")]
+
+    def __str__(self):
+        return "Site text"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.introduction_html = markdown.render(self.introduction)
+        self.about_html = markdown.render(self.about)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """The one row, or an unsaved empty one before staff first write it (reading never writes)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

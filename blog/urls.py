@@ -12,6 +12,8 @@ urlpatterns = [
     path("tags/<str:slug>/feed.xml", feeds.TagFeed(), name="tag-feed"),
     path("archive/", views.archive, name="archive"),
     path("search/", views.search, name="search"),
+    path("about/", views.about, name="about"),
+    path("privacy/", views.privacy, name="privacy"),
     path("feed.xml", feeds.LatestPostsFeed(), name="feed"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

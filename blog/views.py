@@ -25,6 +25,7 @@ from blog.models import Post, site_url, tags_in_use
 from blog.related import related_posts
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
+from blog.sitetext import site_text
 
 POSTS_PER_PAGE = 10
 ARCHIVE_PER_PAGE = 100
@@ -147,13 +148,22 @@ def archive(request):
     """Every public post, newest first, grouped by year and month (titles and dates), a hundred a page."""
     posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
     page = archive_page(request, posts, ARCHIVE_PER_PAGE)
-    post_ids = [card.pk for _year, months in page.object_list for _month, cards in months for card in cards]
-    context = {
-        "page": page,
-        "years": page.object_list,
-        "saved_ids": saved_post_ids(user=request.user, post_ids=post_ids),
-    }
-    return render(request, "blog/archive.html", context)
+    # A compact list to find an essay by its date: saving is done from the essay itself.
+    return render(request, "blog/archive.html", {"page": page, "years": page.object_list})
+
+
+@require_safe
+@public_page
+def about(request):
+    """The about page staff write in the admin (site text); until they do, the site's description."""
+    return render(request, "blog/about.html", {"text": site_text()})
+
+
+@require_safe
+@public_page
+def privacy(request):
+    """What the site keeps about readers and members, in plain words."""
+    return render(request, "blog/privacy.html")
 
 
 @require_safe

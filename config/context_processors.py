@@ -9,6 +9,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import SimpleLazyObject
+
+from blog.sitetext import site_text
 
 _NAV_ROUTES = {
     "home": "blog:home",
@@ -16,6 +19,8 @@ _NAV_ROUTES = {
     "archive": "blog:archive",
     "search": "blog:search",
     "feed": "blog:feed",
+    "about": "blog:about",
+    "privacy": "blog:privacy",
     "saved": "accounts:saved",
     "account": "accounts:account",
     "login": "account_login",
@@ -36,6 +41,8 @@ def site(request):
         "SITE_DESCRIPTION": settings.SITE_DESCRIPTION,
         "SITE_URL": settings.SITE_URL,
         "NAV": _nav(get_script_prefix()),
+        # Looked up (in the cache) only by a template that shows the site's own words.
+        "SITE_TEXT": SimpleLazyObject(site_text),
         # Which nav link is the current page (aria-current).
         "VIEW_NAME": match.view_name if match is not None else "",
     }

@@ -27,6 +27,8 @@ PAGE_TYPES = [
     PageType("tag", "/tags/rest/"),
     PageType("archive", "/archive/"),
     PageType("search", "/search/?q=rest"),
+    PageType("about", "/about/"),
+    PageType("privacy", "/privacy/"),
     PageType("login", "/accounts/login/"),
     PageType("signup", "/accounts/signup/"),
     PageType("password-reset", "/accounts/password/reset/"),

@@ -2,6 +2,7 @@
 320px without sideways scrolling, the theme switch, the skip link, print and reduced-motion styles."""
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.browser import SCHEMES, WIDTHS, axe_violations, log_in
 from e2e.pages import PAGE_TYPES, prepare_member
@@ -60,12 +61,15 @@ def test_every_page_type_shares_the_frame_and_fits_320px(new_context, demo_posts
 def test_theme_switch_is_a_remembered_toggle_button_without_cookies(new_context, demo_posts):
     page = new_context(color_scheme="light").new_page()
     page.goto("/")
-    toggle = page.get_by_role("button", name="Dark theme")
+    toggle = page.locator(".theme-toggle-wide")
+    # Small, and says what it is; whether it is on is its pressed state, never a label that flips.
+    expect(toggle).to_have_text("Dark mode")
     assert toggle.get_attribute("aria-pressed") == "false"
     light_background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
 
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
+    expect(toggle).to_have_text("Dark mode")
     assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") != light_background
     bars = page.locator('meta[name="theme-color"]').evaluate_all("(metas) => metas.map((m) => m.content)")
@@ -76,18 +80,18 @@ def test_theme_switch_is_a_remembered_toggle_button_without_cookies(new_context,
     assert page.evaluate(
         "() => { const s = document.querySelector('head script[src*=\"theme\"]'); return !!s && !s.defer && !s.async; }"
     )
-    assert page.get_by_role("button", name="Dark theme").get_attribute("aria-pressed") == "true"
+    assert page.locator(".theme-toggle-wide").get_attribute("aria-pressed") == "true"
     assert page.evaluate("() => localStorage.getItem('theme')") == "dark"
     assert page.context.cookies() == []
 
-    page.get_by_role("button", name="Dark theme").click()
+    page.locator(".theme-toggle-wide").click()
     assert page.evaluate("() => localStorage.getItem('theme')") == "light"
 
 
 def test_dark_system_scheme_is_followed_until_the_reader_chooses(new_context, demo_posts):
     page = new_context(color_scheme="dark").new_page()
     page.goto("/")
-    assert page.get_by_role("button", name="Dark theme").get_attribute("aria-pressed") == "true"
+    assert page.locator(".theme-toggle-wide").get_attribute("aria-pressed") == "true"
     assert page.evaluate("() => getComputedStyle(document.documentElement).colorScheme") == "dark"
 
 
@@ -95,8 +99,8 @@ def test_without_javascript_the_page_reads_and_the_toggle_stays_hidden(new_conte
     page = new_context(java_script_enabled=False).new_page()
     page.goto(demo_posts[0].get_absolute_url())
     assert page.get_by_role("heading", level=1).inner_text() == demo_posts[0].title
-    assert page.locator("#theme-toggle").is_hidden()
-    assert page.get_by_role("link", name="Save").count() == 1
+    assert page.locator(".theme-toggle-wide").is_hidden()
+    assert page.get_by_role("link", name="Save").count() == 2  # at the top of the essay and at its end
 
 
 def test_skip_link_is_first_visible_on_focus_and_moves_to_the_content(page, demo_posts):

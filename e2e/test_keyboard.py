@@ -25,7 +25,10 @@ def test_member_journey_with_the_keyboard_only(page, demo_posts, django_user_mod
 
     # Sign up.
     page.goto("/")
-    tab_to(page, '.site-nav a[href="/accounts/signup/"]')
+    tab_to(page, ".site-nav a.login-link")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/accounts/login/"))
+    tab_to(page, 'main a[href^="/accounts/signup/"]')
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     tab_to(page, 'input[name="email"]')
@@ -39,7 +42,7 @@ def test_member_journey_with_the_keyboard_only(page, demo_posts, django_user_mod
     page.goto(emailed_path(mailoutbox[0]))
     tab_to(page, 'main button[type="submit"]')
     page.keyboard.press("Enter")
-    expect(page.locator('.site-nav a[href="/saved/"]')).to_be_visible()
+    expect(page.locator(".account-menu summary")).to_be_visible()
     member = django_user_model.objects.get(email=EMAIL)
 
     # Save the second essay from the home page's list with Space.
@@ -61,7 +64,9 @@ def test_member_journey_with_the_keyboard_only(page, demo_posts, django_user_mod
     assert Favourite.objects.filter(user=member).count() == 2
 
     # To /saved/ by the header (behind us: Shift+Tab), then a note on the piece.
-    tab_to(page, '.site-nav a[href="/saved/"]', backwards=True)
+    tab_to(page, ".account-menu summary", backwards=True)
+    page.keyboard.press("Enter")  # opens the account menu
+    tab_to(page, '.account-menu a[href="/saved/"]')
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your saved pieces")
     tab_to(page, f"{saved_item(from_post.slug)} summary")
@@ -78,7 +83,9 @@ def test_member_journey_with_the_keyboard_only(page, demo_posts, django_user_mod
     expect(page.locator("#live-region")).to_contain_text("Removed")
 
     # Download the data, then delete the account.
-    tab_to(page, '.site-nav a[href="/accounts/"]', backwards=True)
+    tab_to(page, ".account-menu summary", backwards=True)
+    page.keyboard.press("Enter")
+    tab_to(page, '.account-menu a[href="/accounts/"]')
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     tab_to(page, 'a[href="/accounts/export/"]')

@@ -42,9 +42,10 @@ def assert_export(path, *, kept, removed):
 def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailoutbox, tmp_path):
     from_list, from_post = demo_posts[1], demo_posts[0]
 
-    # Sign up from the header.
+    # Sign up: from the header's "Log in", then the login page's way to create an account.
     page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
+    page.locator(".site-header").get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
@@ -52,7 +53,7 @@ def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailou
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
     page.goto(emailed_path(mailoutbox[0]))
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("link", name="Saved")).to_be_visible()
+    expect(page.locator(".account-menu summary")).to_have_text("Account")
     member = django_user_model.objects.get(email=EMAIL)
 
     # Save one piece from the home page's list, without a reload.
@@ -74,7 +75,8 @@ def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailou
     }
 
     # A private note on one of them, written in place on /saved/.
-    page.get_by_role("link", name="Saved").click()
+    page.locator(".account-menu summary").click()
+    page.locator(".account-menu").get_by_role("link", name="Saved pieces").click()
     item = page.locator(".saved-item", has_text=from_post.title)
     item.locator("summary").click()
     item.get_by_label("Your private note").fill(NOTE)
@@ -90,7 +92,8 @@ def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailou
     expect(page.locator(".saved-item-title")).to_have_text(from_post.title)
 
     # Download everything the site keeps about them.
-    page.get_by_role("link", name="Account").click()
+    page.locator(".account-menu summary").click()
+    page.locator(".account-menu").get_by_role("link", name="Your account").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download my data").click()
     target = tmp_path / "my-data.json"

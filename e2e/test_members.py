@@ -69,7 +69,8 @@ def test_sign_up_save_see_it_in_saved_write_a_note_remove_it(page, demo_posts, m
     assert Favourite.objects.filter(user=member, post=later).exists()
 
     # See it in /saved/, newest first.
-    page.get_by_role("link", name="Saved", exact=True).click()
+    page.locator(".account-menu summary").click()
+    page.locator(".account-menu").get_by_role("link", name="Saved pieces").click()
     expect(page.locator(".saved-item-title")).to_have_text([later.title, wished.title])
 
     # Write a private note in place.

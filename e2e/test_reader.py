@@ -14,7 +14,7 @@ def test_reader_finds_follows_a_tag_reads_and_subscribes(page, demo_posts):
     newest, second = demo_posts[0], demo_posts[1]
 
     page.goto("/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Recent essays"
+    expect(page.get_by_role("heading", level=2, name="Recent essays")).to_be_visible()
     page.get_by_role("link", name=second.title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(second.title)
 
@@ -52,7 +52,8 @@ def test_tag_page_announces_its_own_feed(page, demo_posts):
 
 def test_reader_searches_from_the_header(page, demo_posts):
     page.goto("/")
-    page.get_by_role("searchbox", name="Search the essays").fill("rituals")
+    page.locator(".site-header").get_by_role("link", name="Search").click()
+    page.get_by_role("searchbox", name="Words to look for").fill("rituals")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=rituals"))
     expect(page.locator("main")).to_contain_text(demo_posts[2].title)

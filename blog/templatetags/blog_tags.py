@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from blog.models import site_url
+from blog.models import site_url, tag_sort_key
 
 register = template.Library()
 
@@ -40,3 +40,9 @@ def post_jsonld(post):
     }
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.filter
+def by_name(tags) -> list:
+    """Tags by name, case-insensitively: the same order on a card, a post and the tag list."""
+    return sorted(tags, key=tag_sort_key)

@@ -247,9 +247,9 @@ class TestPage:
         assert "q=rest&amp;tag=grief&amp;page" not in response.content.decode()  # one page only
         assert found("rest", tag=Tag.objects.get(slug="joy")) == ["Rest with joy"]
 
-    def test_header_search_box_keeps_the_query(self, client):
+    def test_the_page_has_one_search_box_that_keeps_the_query(self, client):
         html = client.get("/search/", {"q": "calm days"}).content.decode()
-        assert 'id="site-search"' in html and 'value="calm days"' in html
+        assert html.count('type="search"') == 1 and 'value="calm days"' in html
 
     def test_member_sees_saved_state_in_one_query(self, client, django_user_model, django_assert_num_queries):
         from accounts.services import favourite_add

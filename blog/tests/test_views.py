@@ -62,9 +62,10 @@ class TestHome:
 
     @pytest.mark.parametrize("size", [5, 50])
     def test_query_count_does_not_grow_with_posts(self, client, count_queries, size):
-        """Guards the home page's budget: the page of posts, its count, and one prefetch of tags."""
+        """Guards the home page's budget: the page of posts, its count, one prefetch of tags, and the
+        site's own words (tagline, introduction), read once per content version."""
         make_posts(size)
-        with count_queries(3):
+        with count_queries(4):
             assert client.get("/").status_code == 200
 
 
@@ -154,9 +155,10 @@ class TestPostDetail:
 
     @pytest.mark.parametrize("size", [5, 50])
     def test_query_count_does_not_grow_with_posts(self, client, count_queries, size):
-        """Guards the post page: post, its tags, previous, next, related."""
+        """Guards the post page: post, its tags, previous, next, related, and the byline (the site's own
+        words, read once per content version)."""
         posts = make_posts(size)
-        with count_queries(5):
+        with count_queries(6):
             assert client.get(posts[size // 2].get_absolute_url()).status_code == 200
 
 

@@ -34,20 +34,26 @@
   apply(stored());
 
   document.addEventListener("DOMContentLoaded", function () {
-    var button = document.getElementById("theme-toggle");
-    if (!button) return;
-    // One stable name ("Dark theme") and a pressed state: the pattern screen readers announce best.
-    function sync() { button.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
-    button.textContent = "Dark theme";
-    button.removeAttribute("aria-label");
-    sync();
-    button.hidden = false;
-    button.addEventListener("click", function () {
+    // One in the header on wide screens, one in the menu on narrow ones: both say "Dark mode" and
+    // show by aria-pressed whether it is on (a stable name, the pattern screen readers announce best).
+    var buttons = Array.prototype.slice.call(document.querySelectorAll(".theme-toggle"));
+    if (!buttons.length) return;
+    function sync() {
+      var pressed = isDark() ? "true" : "false";
+      buttons.forEach(function (button) { button.setAttribute("aria-pressed", pressed); });
+    }
+    function toggle() {
       var next = isDark() ? "light" : "dark";
       apply(next);
       try { localStorage.setItem(KEY, next); } catch (e) { /* storage blocked: the choice lasts this page */ }
       sync();
+    }
+    buttons.forEach(function (button) {
+      button.textContent = "Dark mode";
+      button.hidden = false;
+      button.addEventListener("click", toggle);
     });
+    sync();
     if (query && query.addEventListener) query.addEventListener("change", sync);
     // Another tab changed the choice: follow it.
     window.addEventListener("storage", function (event) {
