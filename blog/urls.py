@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import feeds, views
+from blog import feeds, media, views
 
 app_name = "blog"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("feed.xml", feeds.LatestPostsFeed(), name="feed"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("media/<path:name>", media.media_file, name="media"),
 ]
