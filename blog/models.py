@@ -240,7 +240,10 @@ class Post(models.Model):
             rendered = markdown.render_post(self.body, is_html=is_html)
         elif (rendered.body, rendered.is_html) != (self.body, is_html):
             raise ValueError("the rendering given is of another body")
-        self.body_html = rendered.html
+        # Pictures are matched with what media storage holds here, not in render_post: it needs the database.
+        from blog.image_html import present_images
+
+        self.body_html = present_images(rendered.html)
         self.body_text = rendered.text
         self.reading_minutes = min(rendered.reading_minutes, 32767)
         if not self.excerpt.strip():
@@ -284,3 +287,45 @@ class SiteSettings(models.Model):
     def load(cls) -> "SiteSettings":
         """The one row, or an unsaved empty one before staff first write it (reading never writes)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class Image(models.Model):
+    """A picture an essay shows: stored once (by the hash of its bytes), metadata stripped, with
+    resized copies for smaller screens. Made by ``blog.images.store_image``, never by hand."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "Uploaded"
+        IMPORT = "import", "Imported"
+
+    name = models.CharField(max_length=200, unique=True, editable=False, help_text="Its name in media storage.")
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    format = models.CharField(max_length=10, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # The widths of the resized copies beside the full-size one, e.g. [480, 960].
+    widths = models.JSONField(default=list, editable=False)
+    alt_text = models.CharField(
+        max_length=500, blank=True, help_text="What the picture shows, for readers who cannot see it."
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOAD, editable=False)
+    source_path = models.CharField(max_length=1000, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.alt_text or self.source_path or self.name
+
+    @property
+    def path(self) -> str:
+        """What an essay links to: ``/media/<name>`` (the page shows it from wherever media is served)."""
+        return f"{settings.MEDIA_URL}{self.name}"
+
+    def rendition_name(self, width: int) -> str:
+        stem, _, extension = self.name.rpartition(".")
+        return f"{stem}-{width}.{extension}"
+
+    def used_in(self) -> models.QuerySet:
+        """The posts whose text links to this image (drafts included)."""
+        return Post.objects.filter(body__contains=self.path).only("title", "slug", "status")

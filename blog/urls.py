@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import feeds, views
+from blog import feeds, media, views
 
 app_name = "blog"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("feed.xml", feeds.LatestPostsFeed(), name="feed"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("media/<path:name>", media.media_file, name="media"),
 ]

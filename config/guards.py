@@ -10,7 +10,10 @@ query, and a reader who pasted one deserves results or "nothing found", not an e
 
 from functools import cache
 
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 
 NUL = "\x00"
@@ -37,3 +40,46 @@ class RefuseNulMiddleware:
         ):
             return HttpResponseBadRequest("Bad request.\n", content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class BodySizeMiddleware:
+    """No request body larger than ``MAX_REQUEST_BYTES`` (413), refused before anything reads it.
+
+    Django limits form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but not files, which it writes to disk
+    wherever a view or the CSRF check reads ``request.POST``; the files themselves are refused outside
+    the admin by ``AdminOnlyUploadHandler``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        declared = request.headers.get("Content-Length")
+        if declared:
+            try:
+                length = int(declared)
+            except ValueError:
+                return HttpResponseBadRequest("Bad request.\n", content_type="text/plain; charset=utf-8")
+            if length > settings.MAX_REQUEST_BYTES:
+                return HttpResponse("Too large.\n", status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class AdminOnlyUploadHandler(FileUploadHandler):
+    """Files are taken only by the admin (staff uploading pictures); anywhere else a file is a 400."""
+
+    def new_file(self, *args, **kwargs):
+        if not self.request.path.startswith(_admin_prefix()):
+            raise TooManyFilesSent("Files are accepted only in the admin.")
+        super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data  # the next handler keeps it
+
+    def file_complete(self, file_size):
+        return None
+
+
+@cache
+def _admin_prefix() -> str:
+    return reverse("admin:index")

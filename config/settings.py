@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A NUL in a path or query is a 400 here, not a PostgreSQL DataError (a 500) in some view.
     "config.guards.RefuseNulMiddleware",
+    # Before anything reads a body (the CSRF check does): refuse one too large to be a picture.
+    "config.guards.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache and sessions, which may need the database: /healthz must answer 503, not 500.
     "config.health.HealthCheckMiddleware",
@@ -283,8 +285,37 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Media (essays' pictures): files under the var dir, served by the site itself at /media/, unless
+# MEDIA_S3_BUCKET names an S3-compatible bucket (django-storages). MEDIA_PUBLIC_URL, when set, is where
+# browsers fetch media from (a CDN or the bucket's public address); otherwise the site serves it.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_DIR", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+MEDIA_PUBLIC_URL = os.environ.get("MEDIA_PUBLIC_URL", "").rstrip("/")
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("MEDIA_S3_PREFIX", ""),
+            # Names are content hashes: a stored file never changes, and the site links without signatures.
+            "file_overwrite": False,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Hosts whose pictures an essay may load directly (else the page links to them): comma-separated.
+IMAGE_ALLOWED_HOSTS = [
+    host.strip().lower() for host in os.environ.get("IMAGE_ALLOWED_HOSTS", "").split(",") if host.strip()
+]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
@@ -301,7 +332,12 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        *([f"{urlsplit(MEDIA_PUBLIC_URL).scheme}://{urlsplit(MEDIA_PUBLIC_URL).netloc}"] if MEDIA_PUBLIC_URL else []),
+        *(f"https://{host}" for host in IMAGE_ALLOWED_HOSTS),
+    ],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
@@ -335,8 +371,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 # The admin's bulk actions post one field per selected row (100 rows a page, plus a few).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
-# Nothing on the site takes file uploads.
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# Only staff upload files (a picture at a time, in the admin); Django reads a body's files only for a view
+# that asks for them, and every such view is staff-only.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_HANDLERS = [
+    "config.guards.AdminOnlyUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# No request body may be larger: a picture (20 MB at most) with its form around it.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(21 * 1024 * 1024)))
 
 # One line per event on stdout, each with the request id, path and status (tracebacks folded in).
 LOGGING = {

@@ -234,3 +234,14 @@ def test_on_postgresql_both_commands_say_exactly_what_to_run(tmp_path):
         )
     assert f"--file={tmp_path / 'site.dump'}" in str(made.value)
     assert not (tmp_path / "site.dump").exists()
+
+
+def test_the_backup_says_that_pictures_are_kept_apart(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with mock.patch.object(connections["default"], "vendor", "postgresql"), pytest.raises(CommandError) as made:
+        call_command("backup", str(tmp_path / "site.dump"))
+    assert f"Pictures (media files) are not in this copy: back up the folder {tmp_path / 'media'}" in str(made.value)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "x", "OPTIONS": {"bucket_name": "pictures"}}}
+    with mock.patch.object(connections["default"], "vendor", "postgresql"), pytest.raises(CommandError) as made:
+        call_command("backup", str(tmp_path / "site.dump"))
+    assert "back up the bucket 'pictures' as well" in str(made.value)

@@ -112,3 +112,15 @@ def test_a_file_upload_is_a_bad_request(member_client, post):
     upload = SimpleUploadedFile("note.txt", b"hello")
     response = member_client.post(f"/saved/{post.slug}/note/", {"note": "hi", "attachment": upload})
     assert response.status_code == 400
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client, post):
+    response = client.post(
+        "/accounts/login/", data=b"x", content_type="text/plain", CONTENT_LENGTH=str(50 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+
+
+def test_files_are_refused_outside_the_admin_even_anonymously(client):
+    upload = SimpleUploadedFile("big.bin", b"\0" * 1024)
+    assert client.post("/accounts/login/", {"login": "a@example.org", "file": upload}).status_code == 400

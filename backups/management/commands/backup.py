@@ -1,5 +1,6 @@
 """``manage.py backup OUTFILE``: a consistent copy of the live SQLite database (see :mod:`backups.services`)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
@@ -22,8 +23,20 @@ class Command(BaseCommand):
         try:
             summary = backup.backup(outfile, using=database, overwrite=force, dry_run=dry_run)
         except backup.BackupError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(f"{error}\n{self.media_note()}") from error
         if dry_run:
             self.stdout.write(f"Would back up the database to {outfile}.")
         elif verbosity:
             self.stdout.write(self.style.SUCCESS(f"Backed up to {outfile}: {summary}."))
+        if verbosity:
+            self.stdout.write(self.media_note())
+
+    @staticmethod
+    def media_note() -> str:
+        """Pictures live beside the database, not in it: say where, so they are copied too."""
+        options = settings.STORAGES["default"].get("OPTIONS", {})
+        if "bucket_name" in options:
+            where = f"the bucket {options['bucket_name']!r}"
+        else:
+            where = f"the folder {settings.MEDIA_ROOT}"
+        return f"Pictures (media files) are not in this copy: back up {where} as well (see docs/operations.md)."
