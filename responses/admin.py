@@ -3,11 +3,12 @@ support resources, the site's response settings, and the moderation log (read on
 """
 
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from responses import moderation
 from responses.models import (
@@ -73,12 +74,15 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         open_reports = Report.objects.filter(response=OuterRef("pk"), resolved_at=None)
-        queryset = super().get_queryset(request).defer("post__body", "post__body_html", "post__body_text")
+        # Annotated before ordering: the queue is ordered by these flags.
+        queryset = Response.objects.select_related(*self.list_select_related).defer(
+            "post__body", "post__body_html", "post__body_text"
+        )
         return queryset.annotate(
             at_risk=Exists(open_reports.filter(reason=Report.Reason.AT_RISK)),
             reported=Exists(open_reports),
-            in_queue=Exists(open_reports) | Exists(Response.objects.filter(pk=OuterRef("pk"), status="held")),
-        )
+            in_queue=Exists(open_reports) | Q(status=Response.Status.HELD),
+        ).order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         return ["-at_risk", "-in_queue", "created_at", "pk"]
@@ -111,7 +115,8 @@ class ResponseAdmin(admin.ModelAdmin):
 
     @admin.display(description="how it shows")
     def shown(self, response):
-        return format_html('<div class="response-body">{}</div>', response.body_html)
+        # body_html was sanitised by nh3 when the response was saved, as the public page shows it.
+        return format_html('<div class="response-body">{}</div>', mark_safe(response.body_html))  # noqa: S308
 
     @admin.display(description="thread")
     def thread(self, response):
@@ -140,7 +145,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.moderate_view)
-        return [path("<int:pk>/<str:action>/", view, name="responses_response_moderate"), *super().get_urls()]
+        return [path("<int:pk>/moderate/<str:action>/", view, name="responses_response_moderate"), *super().get_urls()]
 
     def moderate_view(self, request, pk, action):
         if request.method != "POST":

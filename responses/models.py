@@ -79,7 +79,7 @@ class PostResponses(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "post response settings"
-        ordering = ["post"]
+        ordering = ["pk"]
 
     def __str__(self):
         return f"{self.post_id}: {self.mode}"

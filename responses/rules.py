@@ -14,9 +14,15 @@ from responses.models import Ban, PostResponses, Responder, Response, ResponseSe
 RATE_LIMITS = [(datetime.timedelta(minutes=10), 5), (datetime.timedelta(days=1), 30)]
 
 
-def post_mode(post, *, site: ResponseSettings | None = None, row: PostResponses | None = None) -> str:
-    """``open``, ``closed`` or ``off`` for ``post``: its own setting, then the site's closing age."""
-    if row is None:
+_UNKNOWN = object()
+
+
+def post_mode(post, *, site: ResponseSettings | None = None, row=_UNKNOWN) -> str:
+    """``open``, ``closed`` or ``off`` for ``post``: its own setting, then the site's closing age.
+
+    ``site`` and ``row`` (the post's own settings, None when it has none) save their queries when known.
+    """
+    if row is _UNKNOWN:
         row = PostResponses.objects.filter(post=post).first()
     mode = row.mode if row else PostResponses.Mode.OPEN
     if mode != PostResponses.Mode.OPEN:

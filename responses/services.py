@@ -136,8 +136,9 @@ def response_edit(*, user, response: Response, body: str) -> Response:
 def response_delete(*, user, response: Response) -> None:
     """Delete the author's own response; with replies under it, its place shows "removed by its author"."""
     _own(user, response)
-    was_public = response.status == Response.Status.PUBLISHED
     with transaction.atomic():
+        response.refresh_from_db(fields=["status"])  # staff may have moderated it since it was read
+        was_public = response.status == Response.Status.PUBLISHED
         if response.replies.exists():
             response.status, response.body, response.body_html = Response.Status.REMOVED, "", ""
             response.save(update_fields=["status", "body", "body_html", "updated_at"])

@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 
-from responses.markdown import render
+from responses.markdown import clean_text, render
 from responses.models import Responder, Response
 
 _numbers = itertools.count()
@@ -21,6 +21,8 @@ def make_member(name: str = "Ann", **extra):
 
 
 def make_response(*, post, author, body: str = "Thank you for this.", status=Response.Status.PUBLISHED, **extra):
+    # As the service stores it: cleaned text, rendered once.
+    body = clean_text(body)
     return Response.objects.create(post=post, author=author, body=body, body_html=render(body), status=status, **extra)
 
 
