@@ -1,6 +1,7 @@
 """Members' forms: write, edit and report a response, and choose a display name."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from responses.models import BODY_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, Report
 
@@ -15,8 +16,9 @@ def _body_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=False,  # the service normalises and trims
-        # The cap is checked after line endings are normalised; this one only stops a megabyte early.
-        max_length=BODY_MAX_LENGTH * 2,
+        # The real cap is checked after line endings are normalised; this one only stops a megabyte early
+        # (a validator, not max_length, which would put its own number into the page's maxlength).
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH * 2)],
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": BODY_MAX_LENGTH, "data-counter": ""}),
         help_text=(
             f"Up to {BODY_MAX_LENGTH:,} characters. *Emphasis*, **strong**, [links](https://example.org), "
