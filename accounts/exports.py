@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Favourite
+from accounts.providers import data_providers
 from blog.models import site_url
 
 FORMAT_VERSION = 1
@@ -24,10 +25,10 @@ def _iso(moment) -> str:
 
 
 def member_data(user) -> dict:
-    """The member's data as plain JSON-ready values (two queries whatever its size)."""
+    """The member's data as plain JSON-ready values (two queries whatever its size, plus each provider's)."""
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
     favourites = Favourite.objects.for_user(user).for_list()
-    return {
+    data = {
         "format": FORMAT_VERSION,
         "site": settings.SITE_URL,
         "exported_at": _iso(timezone.now()),
@@ -50,6 +51,9 @@ def member_data(user) -> dict:
             for favourite in favourites
         ],
     }
+    for provider in data_providers():
+        data[provider.name] = provider.export(user)
+    return data
 
 
 def download(user) -> HttpResponse:

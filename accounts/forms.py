@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.validators import MaxLengthValidator
 
+from accounts.providers import data_providers
 from accounts.services import NOTE_MAX_LENGTH, normalise_note
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a forward path, and the column's size
@@ -152,6 +153,23 @@ class DeleteAccountForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
+        self.providers = {}
+        for provider in data_providers():
+            question = provider.deletion_question(user)
+            if question is not None:
+                label, choices = question
+                name = f"{provider.name}_choice"
+                self.fields[name] = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect)
+                self.providers[name] = provider
+
+    def questions(self) -> list:
+        """The other apps' questions, as bound fields."""
+        return [self[name] for name in self.providers]
+
+    def forget_elsewhere(self) -> None:
+        """Let each app deal with its part, as the member answered, before the account goes."""
+        for name, provider in self.providers.items():
+            provider.forget(self.user, self.cleaned_data.get(name))
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

@@ -59,11 +59,14 @@ def snapshot_titles(*, post) -> int:
     return Favourite.objects.filter(post=post).exclude(post_title=post.title).update(post_title=post.title)
 
 
-def account_delete(*, user) -> dict[str, int]:
+def account_delete(*, user, before=None) -> dict[str, int]:
     """Delete the member's account with their saved pieces, notes and email addresses; posts stay.
 
+    ``before`` (other apps' part, as the member chose) runs first, in the same transaction.
     Returns how many rows of each kind went, for the log and the tests.
     """
     with transaction.atomic():
+        if before is not None:
+            before()
         _, counts = user.delete()
     return counts

@@ -219,7 +219,7 @@ def delete(request):
             if form.is_valid():
                 user = request.user
                 logout(request)
-                services.account_delete(user=user)
+                services.account_delete(user=user, before=form.forget_elsewhere)
                 messages.success(request, "Your account, saved pieces and notes have been deleted. Take care.")
                 return HttpResponseRedirect(reverse("blog:home"))
     context = {

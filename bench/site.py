@@ -30,6 +30,9 @@ def step_seed(args) -> dict:
     started = time.perf_counter()
     posts = seed_posts(args.posts, processes=args.processes)
     members = seed_members(args.members, args.favourites)
+    from bench.responses import seed_responses
+
+    seed_responses()
     # As an import would: a site that grew by bulk loads has the planner's statistics.
     refresh_planner_statistics()
     return {
@@ -51,15 +54,20 @@ def _pages():
     public = Post.objects.published().order_by("-published_at")
     post = public.only("slug")[public.count() // 2]
     tag = Tag.objects.annotate(n=Count("blog_taggedpost_items")).order_by("-n").first()
+    from bench.responses import responses_post
+
+    answered = responses_post().get_absolute_url()
     return [
         ("anonymous home", "/", False),
         ("anonymous post", post.get_absolute_url(), False),
         ("anonymous tag", f"/tags/{tag.slug}/", False),
         ("anonymous search", f"/search/?q={search_words()[0]}", False),
+        ("anonymous 200 responses", answered, False),
         ("member home", "/", True),
         ("member post", post.get_absolute_url(), True),
         ("member saved", "/saved/", True),
         ("member search", f"/search/?q={search_words()[0]}", True),
+        ("member 200 responses", answered, True),
     ]
 
 

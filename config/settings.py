@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "accounts",
     "jekyll",
     "backups",
+    "responses",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,8 @@ ACCOUNT_FORMS = {
     "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
 LOGIN_URL = "account_login"
+# Apps with their own part of a member's data, for "Download my data" and account deletion (accounts/providers.py).
+ACCOUNT_DATA_PROVIDERS = ["responses.privacy.provider"]
 
 # Login lockout (django-axes), for the admin login and the member login alike (allauth keeps its own
 # rate limits too). Five failures for one account, or from one address, pause logins for 15 minutes.

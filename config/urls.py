@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", public_page(require_safe(sitemap)), {"sitemaps": sitemaps}, name="sitemap"),
+    path("", include("responses.urls")),
     path("", include("blog.urls")),
     # Last: anything else may be a page of the old Jekyll site.
     path("<path:path>", legacy_redirect, name="legacy-redirect"),

@@ -38,6 +38,8 @@ PAGE_TYPES = [
     PageType("server-error", "/e2e/fail/", status=500),
     PageType("member-home", "/", member=True),
     PageType("member-post", f"/posts/{FIRST}/", member=True),
+    PageType("post-with-responses", f"/posts/{SECOND}/"),
+    PageType("member-post-with-responses", f"/posts/{SECOND}/", member=True),
     PageType("saved", "/saved/", member=True),
     PageType("account", "/accounts/", member=True),
     PageType("password-change", "/accounts/password/change/", member=True),
@@ -47,12 +49,24 @@ PAGE_TYPES = [
 
 
 def prepare_member(member, posts) -> None:
-    """Give the member two saved pieces, one with a private note, so /saved/ shows what it holds."""
+    """Give the member two saved pieces, one with a private note, so /saved/ shows what it holds;
+    and the second essay responses (a thread with replies, the writer's, the member's own held one)."""
     from accounts import services
     from accounts.models import Favourite
+    from responses.models import Responder
+    from responses.tests.factories import make_member, make_response
 
     for post in posts[:2]:
         services.favourite_add(user=member, post=post)
     Favourite.objects.filter(user=member, post=posts[0]).update(
         note="Read this again on Sunday evenings, slowly, with tea."
     )
+    post = posts[1]
+    mira, ollie = make_member("Mira Hale"), make_member("Ollie")
+    writer = make_member("The writer", is_staff=True)
+    top = make_response(post=post, author=mira, body="This helped me *slow down* today. Thank you.")
+    make_response(post=post, author=writer, parent=top, body="I am so glad. Go gently.", by_writer=True)
+    make_response(post=post, author=ollie, parent=top, body="Same here.\n\n> slow down")
+    make_response(post=post, author=ollie, body="A list of what I will try:\n\n- tea\n- a walk")
+    Responder.objects.get_or_create(user=member, defaults={"display_name": "Reader"})
+    make_response(post=post, author=member, body="My first response.", status="held")

@@ -75,7 +75,7 @@ HOSTILE = [
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "style", "base", "svg", "math"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "cite", "xlink:href", "ping"}
 # Forms our own templates render, by the view they post or get to.
-OUR_FORMS = {"blog:search", "accounts:save", "accounts:unsave", "accounts:note", "account_logout"}
+OUR_FORMS = {"blog:search", "accounts:save", "accounts:unsave", "accounts:note", "account_logout", "responses:respond"}
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]+")
 
 
