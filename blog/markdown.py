@@ -150,8 +150,8 @@ _local = threading.local()
 def _extension(name: str) -> Extension:
     """The extension named, made by its module's ``makeExtension``, as python-markdown makes one named by module.
 
-    Not by name: python-markdown would first read every installed package's entry points (~25 ms in each worker
-    process). toc comes as :class:`MarkerOnlyTocExtension`, which looks for its marker only where there is one.
+    Not by name: python-markdown would first read every installed package's entry points, in each worker
+    process. toc comes as :class:`MarkerOnlyTocExtension`, which looks for its marker only where there is one.
     """
     config = EXTENSION_CONFIGS.get(name, {})
     if name == "markdown.extensions.toc":
@@ -167,7 +167,7 @@ def make_converter() -> markdown.Markdown:
 
 
 def _converter() -> markdown.Markdown:
-    """One Markdown instance per thread, reset between documents: building one costs ~15% of a render."""
+    """One Markdown instance per thread, reset between documents: building one costs more than a short render."""
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = make_converter()

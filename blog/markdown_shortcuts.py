@@ -98,6 +98,7 @@ class MatchableOnly(InlineProcessor):
             if needs is None or (any(text in document for text in needs) and (has_references or not is_reference))
         )
         if not kept:
+            self.stashed_nodes = {}  # as the pass leaves it, for patterns of later passes that read it
             return root  # no pattern can match anywhere: the pass would leave the tree as it is
         self.inlinePatterns, any_needed = self.passes.get(kept) or self.make_pass(plan, kept)
         if any_needed is None:
