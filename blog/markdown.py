@@ -22,7 +22,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from blog.markdown_shortcuts import SkipUnmatchable
+from blog.markdown_shortcuts import MarkerOnlyTocExtension, SkipUnmatchable
 
 EXTENSIONS = [
     "markdown.extensions.tables",
@@ -147,18 +147,30 @@ def sanitise(fragment: str) -> str:
 _local = threading.local()
 
 
+def _extension(name: str) -> Extension:
+    """The extension named, made by its module's ``makeExtension``, as python-markdown makes one named by module.
+
+    Not by name: python-markdown would first read every installed package's entry points, in each worker
+    process. toc comes as :class:`MarkerOnlyTocExtension`, which looks for its marker only where there is one.
+    """
+    config = EXTENSION_CONFIGS.get(name, {})
+    if name == "markdown.extensions.toc":
+        return MarkerOnlyTocExtension(**config)
+    return importlib.import_module(name).makeExtension(**config)
+
+
+def make_converter() -> markdown.Markdown:
+    """A new Markdown instance as the site renders with it."""
+    return markdown.Markdown(
+        extensions=[*map(_extension, EXTENSIONS), KramdownCompat(), SkipUnmatchable()], output_format="html"
+    )
+
+
 def _converter() -> markdown.Markdown:
-    """One Markdown instance per thread, reset between documents: building one costs ~15% of a render."""
+    """One Markdown instance per thread, reset between documents: building one costs more than a short render."""
     md = getattr(_local, "md", None)
     if md is None:
-        # Each extension made by its module, as python-markdown makes one named by module, but without its
-        # first step: reading every installed package's entry points (~25 ms in each worker process).
-        extensions = [
-            importlib.import_module(name).makeExtension(**EXTENSION_CONFIGS.get(name, {})) for name in EXTENSIONS
-        ]
-        md = _local.md = markdown.Markdown(
-            extensions=[*extensions, KramdownCompat(), SkipUnmatchable()], output_format="html"
-        )
+        md = _local.md = make_converter()
     return md.reset()
 
 

@@ -1,6 +1,6 @@
 """A post stuffed with hostile content, opened in a real browser: no script of its making runs.
 
-Every input of the server-side table (``blog/tests/test_hostile_content.py``) goes into one post's
+Every input of the server-side table (``HOSTILE_CONTENT`` in ``blog/tests/samples.py``) goes into one post's
 body, and a sample into its title, description, excerpt and tags. The browser loads the post, the
 home page, the tag page and search, anonymously and as a member, moves the mouse over everything,
 tabs through it and opens every <details>: no dialog opens, no marker is set, no uncaught error is
@@ -11,13 +11,13 @@ and only the CSP stopped it).
 import pytest
 
 from blog.models import Post
-from blog.tests.test_hostile_content import HOSTILE
+from blog.tests.samples import HOSTILE_CONTENT
 from e2e.browser import log_in
 
 pytestmark = pytest.mark.e2e
 
 # The same inputs, made to leave a trace a test can read as well as to open a dialog.
-MARKED = [payload.replace("alert(1)", "window.__pwned=1;alert(1)") for payload in HOSTILE]
+MARKED = [payload.replace("alert(1)", "window.__pwned=1;alert(1)") for payload in HOSTILE_CONTENT]
 FIELD_SAMPLE = [
     '"><img src=x onerror="window.__pwned=1">',
     "<script>window.__pwned=1</script>",

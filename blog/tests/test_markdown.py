@@ -4,12 +4,7 @@ import pytest
 
 from blog import markdown
 from blog.tests.htmlcheck import dangerous_parts
-
-PLAYLIST = (
-    '<a href="https://example.org/playlist?list=abc&si=1" \n   target="_blank" \n   class="back-button"\n'
-    '   style="display:inline-block; margin: 1rem auto; color: #1A2D41;">\n  Evening Playlist →\n</a>\n\n'
-    "Some words after it."
-)
+from blog.tests.samples import HOSTILE_MARKDOWN, PLAYLIST
 
 
 def test_playlist_button_keeps_link_class_and_new_tab_and_loses_its_style():
@@ -107,68 +102,11 @@ def test_render_post_derives_what_post_render_keeps():
     assert markdown.render_posts([("<b>x</b>", True)]) == [markdown.render_post("<b>x</b>", is_html=True)]
 
 
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<scr<script>ipt>alert(1)</script>",
-    "<<script>script>alert(1)<</script>/script>",
-    "<img src=x onerror=alert(1)>",
-    "<IMG SRC=x OnErRoR=alert(1)>",
-    "<img src=x:alert(alt) onerror=eval(src) alt=0>",
-    '<a href="javascript:alert(1)">x</a>',
-    '<a href=" JaVaScRiPt:alert(1)">x</a>',
-    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
-    '<a href="&#x6A;avascript&#x3A;alert(1)">x</a>',
-    '<a href="jav&#x09;ascript:alert(1)">x</a>',
-    "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))",
-    "[x](&#106;avascript:alert(1))",
-    "[x]( javascript:alert(1) )",
-    "[x][ref]\n\n[ref]: javascript:alert(1)",
-    "<javascript:alert(1)>",
-    "![x](javascript:alert(1))",
-    "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
-    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    '<a href="data:text/html,<script>alert(1)</script>">x</a>',
-    '<a href="vbscript:msgbox(1)">x</a>',
-    "[x](VBScript:msgbox(1))",
-    "<svg onload=alert(1)><circle r=1 /></svg>",
-    "<svg><script>alert(1)</script></svg>",
-    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
-    '<iframe src="https://evil.example"></iframe>',
-    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
-    '<object data="https://evil.example/x.swf"></object>',
-    '<embed src="https://evil.example/x.swf">',
-    '<form action="https://evil.example"><input name=x><button formaction="javascript:alert(1)">Go</button></form>',
-    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
-    '<base href="https://evil.example/">',
-    '<link rel=stylesheet href="https://evil.example/x.css">',
-    "<style>body{display:none}</style>",
-    '<p style="background:url(javascript:alert(1))">x</p>',
-    '<a href="https://example.org" onclick="alert(1)">x</a>',
-    '<div onmouseover="alert(1)">hover</div>',
-    "<details open ontoggle=alert(1)><summary>x</summary></details>",
-    "<a href='https://example.org' title='\"><script>alert(1)</script>'>x</a>",
-    '<img src="https://example.org/a.png" alt="\\" onerror=\\"alert(1)">',
-    '[x](https://example.org "title\\" onmouseover=\\"alert(1)")',
-    '![x](https://example.org/a.png "\\" onerror=\\"alert(1)")',
-    'Paragraph\n{: onclick="alert(1)" style="color:red" }',
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
-    "<template><script>alert(1)</script></template>",
-    '<img srcset="javascript:alert(1) 1x">',
-    "<video poster=javascript:alert(1)></video><audio src=x onerror=alert(1)></audio>",
-    "<input autofocus onfocus=alert(1)>",
-    '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
-    '<div markdown="1">[x](javascript:alert(1))</div>',
-    "```\n</code></pre><script>alert(1)</script>\n```",
-]
-
-
 def test_the_hostile_table_is_big_enough():
-    assert len(HOSTILE) >= 30
+    assert len(HOSTILE_MARKDOWN) >= 30
 
 
-@pytest.mark.parametrize("snippet", HOSTILE)
+@pytest.mark.parametrize("snippet", HOSTILE_MARKDOWN)
 def test_nothing_hostile_survives(snippet):
     html = markdown.render(f"Before.\n\n{snippet}\n\nAfter.")
     assert dangerous_parts(html) == [], html
@@ -176,7 +114,7 @@ def test_nothing_hostile_survives(snippet):
     assert "After." in html  # the rest of the post still renders
 
 
-@pytest.mark.parametrize("snippet", HOSTILE)
+@pytest.mark.parametrize("snippet", HOSTILE_MARKDOWN)
 def test_nothing_hostile_survives_in_html_posts(snippet):
     html = markdown.render(snippet, is_html=True)
     assert dangerous_parts(html) == [], html

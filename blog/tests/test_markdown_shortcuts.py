@@ -1,21 +1,22 @@
-"""The faster render path gives exactly the HTML, text and counts of the plain one.
+"""The site renders exactly the HTML, text and counts that stock python-markdown and plain code give.
 
-``blog.markdown_shortcuts`` does not try a pattern or a block processor where the text it needs is absent,
-runs smarty's pass as a plain loop, and ``blog.markdown`` derives text and reading time with cheaper string
-methods. These tests compare each with the stock code on fixed samples, and on the whole corpus when
-../shared is present.
+``blog.markdown_shortcuts`` runs python-markdown's inline passes with only the patterns that can match, and
+``blog.markdown`` derives text and reading time with cheaper string methods. These tests compare each with
+the stock way on fixed samples that make every pattern match, and on the whole corpus when ../shared holds it.
 """
 
+import html
 import math
 import re
+import unicodedata
 from pathlib import Path
 
 import markdown as python_markdown
 import pytest
 
 from blog import markdown
-from blog import markdown_shortcuts as shortcuts
-from blog.tests.test_markdown import HOSTILE, PLAYLIST
+from blog.markdown_shortcuts import PATTERN_NEEDS
+from blog.tests.samples import HOSTILE_MARKDOWN, PLAYLIST
 from jekyll import importer
 from jekyll import parse as jekyll
 
@@ -54,6 +55,7 @@ SAMPLES = [
     "Mixed *'em'* and **\"strong\"** and _'under'_ and [\"link\"](/x) and ['quoted link'](/y) and `'code'`",
     "Entity then quote &amp;'x' and &nbsp;\"y\" and --'z' and \u2013\"w\"",
     "Numbers 5'10\" and 1990's and 'tis and '99 and x'y'z and 'a\"b'c\"",
+    "Only _underscores_ here, __twice__ and ___thrice___",
     "Many * stars * and _ underscores _ and ** double ** and *unclosed and _unclosed",
     "Setext title\n============\n\nSecond title\n---\n\nText\n- - -\n\n* * *\n\n___\n\n-- not a rule --",
     "# Hash title #\n\n###### Six\n\n#not a title\n\nA # in text and C# too",
@@ -61,12 +63,12 @@ SAMPLES = [
     "Text with a [ref]: that is not one\n\n[ref]: https://example.org\n\n*[ABBR]: An abbreviation\n\nABBR",
     "[tight]:https://example.org/t\n[^n]:A note\n*[HTML]:Hyper Text\n\n[tight] HTML[^n]",
     PLAYLIST,
-    *HOSTILE,
+    *HOSTILE_MARKDOWN,
 ]
 
 
 def stock_converter() -> python_markdown.Markdown:
-    """The converter as python-markdown builds it, without SkipUnmatchable."""
+    """The converter as python-markdown builds it from the site's extensions, with none of the shortcuts."""
     return python_markdown.Markdown(
         extensions=[*markdown.EXTENSIONS, markdown.KramdownCompat()],
         extension_configs=markdown.EXTENSION_CONFIGS,
@@ -74,18 +76,16 @@ def stock_converter() -> python_markdown.Markdown:
     )
 
 
-def quick_converter() -> python_markdown.Markdown:
-    return python_markdown.Markdown(
-        extensions=[*markdown.EXTENSIONS, markdown.KramdownCompat(), shortcuts.SkipUnmatchable()],
-        extension_configs=markdown.EXTENSION_CONFIGS,
-        output_format="html",
-    )
+# The plain versions of html_to_text and reading_minutes, the specification of what they return.
+BUTTON_LINK = re.compile(r"<a\b[^>]*\bclass=\"[^\"]*\bback-button\b[^\"]*\"[^>]*>.*?</a>", re.S | re.I)
+BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|dd|dt|figcaption)>|<br\s*/?>", re.I)
+TAG = re.compile(r"<[^>]+>")
 
 
 def stock_html_to_text(fragment: str) -> str:
-    text = markdown._BUTTON_LINK.sub("", fragment)
-    text = markdown._BLOCK_END.sub("\n", text)
-    text = markdown.html.unescape(markdown._TAG.sub("", text))
+    text = BUTTON_LINK.sub("", fragment)
+    text = BLOCK_END.sub("\n", text)
+    text = html.unescape(TAG.sub("", text))
     lines = (re.sub(r"\s+", " ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
@@ -93,56 +93,63 @@ def stock_html_to_text(fragment: str) -> str:
 def stock_reading_minutes(text: str) -> int:
     words = wide = 0
     for word in re.findall(r"\w+", text):
-        if any(markdown.unicodedata.east_asian_width(ch) in "WF" for ch in word):
+        if any(unicodedata.east_asian_width(ch) in "WF" for ch in word):
             wide += len(word)
         else:
             words += 1
     return max(1, math.ceil(words / 220 + wide / 500))
 
 
-def assert_same_as_stock(bodies) -> None:
-    stock, quick = stock_converter(), quick_converter()
-    different = [body[:80] for body in bodies if quick.reset().convert(body) != stock.reset().convert(body)]
-    assert different == []
+def differences(bodies) -> list[str]:
+    """The bodies (their start) for which the site's converter or render differs from stock python-markdown."""
+    stock, site = stock_converter(), markdown.make_converter()
+    different = []
+    for body in bodies:
+        expected = stock.reset().convert(body)
+        if site.reset().convert(body) != expected or markdown.render(body) != markdown.sanitise(expected):
+            different.append(body[:80])
+    return different
 
 
-def test_quick_inline_passes_give_the_stock_html():
-    assert_same_as_stock(SAMPLES)
+def test_the_site_renders_the_stock_html():
+    assert differences(SAMPLES) == []
     # And every sample again inside a paragraph, a list item, emphasis and a link.
-    assert_same_as_stock(f"Before {body} after" for body in SAMPLES)
-    assert_same_as_stock(f"- *{body}*" for body in SAMPLES)
-    assert_same_as_stock(f"[{body}](/x)" for body in SAMPLES)
+    assert differences(f"Before {body} after" for body in SAMPLES) == []
+    assert differences(f"- *{body}*" for body in SAMPLES) == []
+    assert differences(f"[{body}](/x)" for body in SAMPLES) == []
 
 
-def test_the_site_converter_uses_the_quick_passes():
-    converter = markdown._converter()
-    assert isinstance(converter.treeprocessors["inline"], shortcuts.QuickInlineProcessor)
-    assert isinstance(converter.treeprocessors["smarty"], shortcuts.QuickSmartyProcessor)
+def test_documents_rendered_one_after_another_match_stock():
+    """Each document picks its own patterns: what one needed must not be missing from (or left to) the next."""
+    stock = stock_converter()
+    assert [markdown.render(body) for body in [*SAMPLES, *reversed(SAMPLES)]] == [
+        markdown.sanitise(stock.reset().convert(body)) for body in [*SAMPLES, *reversed(SAMPLES)]
+    ]
 
 
-def _patterns(converter):
-    for treeprocessor in shortcuts._INLINE_PASSES:
-        registry = converter.treeprocessors[treeprocessor].inlinePatterns
-        for name in registry._data:
-            yield name, registry[name]
+def inline_patterns(converter: python_markdown.Markdown) -> list:
+    """The site's inline patterns: python-markdown's own and smarty's."""
+    smarty = converter.treeprocessors["smarty"].patterns
+    return [*converter.inlinePatterns, *smarty]
 
 
-def test_every_pattern_is_listed_with_the_text_it_needs():
+def test_every_inline_pattern_is_listed_with_the_text_it_needs():
     """A pattern added or renamed by an upgrade would be tried everywhere (slower, never wrong): say so here."""
-    assert {name for name, _ in _patterns(quick_converter())} == set(shortcuts.PATTERN_NEEDS)
-
-
-def test_every_block_processor_listed_is_there():
-    """A block processor renamed by an upgrade would be asked about every block again: say so here."""
-    processors = quick_converter().parser.blockprocessors
-    assert [name for name in {**shortcuts.BLOCK_NEEDS, **shortcuts.BLOCK_RUN_NEEDS} if name not in processors] == []
+    converter = markdown.make_converter()
+    listed = [
+        registry[name]
+        for registry in (converter.inlinePatterns, converter.treeprocessors["smarty"].patterns)
+        for name in PATTERN_NEEDS
+        if name in registry
+    ]
+    assert len(listed) == len(inline_patterns(converter))
 
 
 def test_the_samples_make_every_pattern_match():
     """So that a wrong entry in PATTERN_NEEDS (a pattern skipped where it matches) changes some sample's HTML."""
     unmatched = [
-        name
-        for name, pattern in _patterns(quick_converter())
+        pattern
+        for pattern in inline_patterns(markdown.make_converter())
         if not any(pattern.getCompiledRegExp().search(sample) for sample in SAMPLES)
     ]
     assert unmatched == []
@@ -176,9 +183,9 @@ def test_reading_minutes_matches_the_word_by_word_count(text):
 
 
 @pytest.mark.corpus
-def test_quick_render_gives_the_stock_html_for_the_whole_corpus(settings):
+def test_the_site_renders_the_stock_html_for_the_whole_corpus():
     if not CORPUS.is_dir():
-        pytest.skip("corpus not present")
+        pytest.skip(f"no Jekyll corpus at {CORPUS} (../shared/corpus/jekyll, the 700 posts shared beside the clone)")
     bodies = []
     for source in importer.collect([CORPUS])[0]:
         try:
@@ -188,13 +195,8 @@ def test_quick_render_gives_the_stock_html_for_the_whole_corpus(settings):
         if parsed.body_format == "markdown":
             bodies.append(parsed.body)
     assert len(bodies) > 600
-    stock, quick = stock_converter(), quick_converter()
-    different = []
+    assert differences(bodies) == []
     for body in bodies:
-        fragment = quick.reset().convert(body)
-        if fragment != stock.reset().convert(body):
-            different.append(body[:80])
-        text = markdown.html_to_text(markdown.sanitise(fragment))
-        assert text == stock_html_to_text(markdown.sanitise(fragment))
-        assert markdown.reading_minutes(text) == stock_reading_minutes(text)
-    assert different == []
+        rendered = markdown.render_post(body)
+        assert rendered.text == stock_html_to_text(rendered.html)
+        assert rendered.reading_minutes == stock_reading_minutes(rendered.text)
