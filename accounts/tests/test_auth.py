@@ -331,7 +331,7 @@ ANONYMOUS_PAGES = [
     "account_email_verification_sent",
     "account_inactive",
 ]
-MEMBER_PAGES = ["account_email", "account_change_password", "account_logout"]
+MEMBER_PAGES = ["account_email", "account_change_password", "account_logout", "account_reauthenticate"]
 
 
 def assert_site_page(response):
