@@ -248,3 +248,18 @@ def test_passwords_need_twelve_characters(db):
     assert response.status_code == 200
     assert "at least 12 characters" in str(response.context["form"].errors["password1"])
     assert signup(Client(), OWNER, password="calm tea 12!").status_code == 302
+
+
+@pytest.mark.parametrize("address", ["bea@example.org", "not.yet.anyones@example.org"])
+def test_only_a_confirmed_address_becomes_the_login_address(other_member, address):
+    """Even for an account with no confirmed address yet (one staff made), where allauth alone would allow it."""
+    staff_made = User.objects.create_user(email="made.by.staff@example.org", password=PASSWORD)
+    client = Client()
+    client.force_login(staff_made)
+    reauthenticate(client)
+    add_address(client, address)
+    response = client.post(reverse("account_email"), {"action_primary": "", "email": address})
+    assert response.status_code == 302
+    assert "Only a confirmed address can become your login address" in client.get(response.url).content.decode()
+    staff_made.refresh_from_db()
+    assert staff_made.email == "made.by.staff@example.org"
