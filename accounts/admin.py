@@ -5,7 +5,8 @@ are read-only here: staff can see who saved what and when, and *that* a note exi
 words (the note is neither displayed, editable, searchable, filterable nor exported from the admin).
 
 Staff log in through the members' login page (allauth's): one door, so one set of limits (the lockout
-per account and address, allauth's rate limits) and one password hash per attempt.
+per account and address, allauth's rate limits) and one password hash per attempt; they change their
+password there too, so the change is rate limited and emailed.
 """
 
 from allauth.account.decorators import secure_admin_login
@@ -13,11 +14,20 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.constants import LOOKUP_SEP
+from django.shortcuts import redirect
 
 from accounts.forms import MemberChangeForm, MemberCreationForm
 from accounts.models import Favourite, User
 
 admin.site.login = secure_admin_login(admin.site.login)
+
+
+def _change_password_on_the_members_page(request, extra_context=None):
+    # allauth's page asks for the old password, is rate limited and emails the member about the change.
+    return redirect("account_change_password")
+
+
+admin.site.password_change = _change_password_on_the_members_page
 
 
 class PrivateFieldsMixin:

@@ -210,3 +210,11 @@ def test_a_very_long_login_is_an_ordinary_failure(client):
     response = login(client, "x" * 5000 + "@example.org", WRONG)
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_staff_change_their_password_on_the_members_page(client, staff):
+    """The admin's own password form would skip the rate limit and the emailed notice."""
+    client.force_login(staff)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302
+    assert response.url == reverse("account_change_password")
