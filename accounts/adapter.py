@@ -6,28 +6,39 @@ Two promises meet in this adapter:
   confirmed), back on that piece with it saved.
 - The sign-up page answers a known address exactly as it answers a new one. allauth can only do
   that when email verification is mandatory, so sign-up always finishes through the emailed link
-  (which logs the newcomer in, in the same browser). ``ACCOUNT_EMAIL_VERIFICATION`` still decides
-  whether later logins need a verified address: "optional" (the default) lets a member log in
-  with their password before confirming; "mandatory" does not.
+  (which logs the newcomer in, in the same browser).
+- An account made by sign-up never logs in before its address is confirmed: otherwise whoever signs
+  up with someone else's address could use the account before its owner hears of it. Such an account
+  is one with addresses on record and none confirmed. ``ACCOUNT_EMAIL_VERIFICATION`` ("optional" by
+  default) then only governs accounts staff made in the admin, which have no addresses on record.
+
+And a confirmation link is only ever sent for an address no other account holds
+(``accounts.addresses``): its holder is told that someone tried to use it instead.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.models import EmailAddress
 from allauth.account.stages import EmailVerificationStage
 from django.contrib import messages
 
-from accounts import pending, services
+from accounts import addresses, pending, services
 
 _SAVED_ON_LOGIN = "_accounts_saved_on_login"
 
 
 class SignupEmailVerificationStage(EmailVerificationStage):
-    """allauth's verification stage, but a sign-up always waits for the emailed link."""
+    """allauth's verification stage, but a sign-up, and an account made by one, wait for the emailed link."""
 
     def handle(self):
-        if self.login.signup:
+        if self.login.signup or _made_by_sign_up_and_unconfirmed(self.login.user):
             self.login.email_verification = EmailVerificationMethod.MANDATORY
         return super().handle()
+
+
+def _made_by_sign_up_and_unconfirmed(user) -> bool:
+    addresses_on_record = EmailAddress.objects.filter(user=user)
+    return addresses_on_record.exists() and not addresses_on_record.filter(verified=True).exists()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,6 +46,14 @@ class AccountAdapter(DefaultAccountAdapter):
         stages = super().get_login_stages()
         ours = f"{SignupEmailVerificationStage.__module__}.{SignupEmailVerificationStage.__qualname__}"
         return [ours if path == "allauth.account.stages.EmailVerificationStage" else path for path in stages]
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup) -> None:
+        """Send the link, unless another account holds the address: then tell its holder instead."""
+        address = emailconfirmation.email_address
+        if addresses.held_by_another(address.email, user=address.user):
+            self.send_account_already_exists_mail(address.email)
+            return
+        super().send_confirmation_mail(request, emailconfirmation, signup)
 
     def login(self, request, user) -> None:
         """Log in, then grant the reader's pending save (if any) and remember where it was."""

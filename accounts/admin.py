@@ -2,24 +2,58 @@
 
 Members sign in by email, so the user admin orders, searches and creates by email. Saved pieces
 are read-only here: staff can see who saved what and when, and *that* a note exists, never its
-words (the note is neither displayed, editable, searchable nor exported from the admin).
+words (the note is neither displayed, editable, searchable, filterable nor exported from the admin).
+
+Staff log in through the members' login page (allauth's): one door, so one set of limits (the lockout
+per account and address, allauth's rate limits) and one password hash per attempt; they change their
+password there too, so the change is rate limited and emailed.
 """
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models.constants import LOOKUP_SEP
+from django.shortcuts import redirect
 
 from accounts.forms import MemberChangeForm, MemberCreationForm
 from accounts.models import Favourite, User
 
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+def _change_password_on_the_members_page(request, extra_context=None):
+    # allauth's page asks for the old password, is rate limited and emails the member about the change.
+    return redirect("account_change_password")
+
+
+admin.site.password_change = _change_password_on_the_members_page
+
+
+class PrivateFieldsMixin:
+    """Refuse any changelist lookup (``?field__regex=``…) that starts at a private field.
+
+    Django lets a changelist's query string filter on every field of the model itself; a lookup on a
+    private one would read it a character at a time. A refused lookup is a 400, never a filter.
+    """
+
+    private_fields: frozenset[str] = frozenset()
+
+    def lookup_allowed(self, lookup, value, request):
+        if lookup.split(LOOKUP_SEP, 1)[0] in self.private_fields:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
 
 @admin.register(User)
-class MemberAdmin(BaseUserAdmin):
+class MemberAdmin(PrivateFieldsMixin, BaseUserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     list_display = ["email", "date_joined", "last_login", "saved", "is_active", "is_staff"]
     list_filter = ["is_staff", "is_superuser", "is_active", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
+    # The password hash, and anything reached through a member's saved pieces (their notes).
+    private_fields = frozenset({"password", "favourites"})
     ordering = ["email"]
     date_hierarchy = "date_joined"
     readonly_fields = ["last_login", "date_joined"]
@@ -42,10 +76,11 @@ class MemberAdmin(BaseUserAdmin):
 
 
 @admin.register(Favourite)
-class FavouriteAdmin(admin.ModelAdmin):
+class FavouriteAdmin(PrivateFieldsMixin, admin.ModelAdmin):
     list_display = ["piece", "member", "saved_at", "has_note", "post_status"]
     list_filter = ["saved_at"]
     search_fields = ["user__email", "post_title", "post__title"]
+    private_fields = frozenset({"note"})
     date_hierarchy = "saved_at"
     list_select_related = ["user", "post"]
     list_per_page = 50

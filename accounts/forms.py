@@ -6,14 +6,13 @@ database error or a megabyte fed to Argon2.
 """
 
 from allauth.account import forms as allauth_forms
-from allauth.account.adapter import get_adapter
-from allauth.account.models import EmailAddress
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.hashers import make_password
 from django.core.validators import MaxLengthValidator
 
+from accounts import addresses
 from accounts.providers import data_providers
 from accounts.services import NOTE_MAX_LENGTH, normalise_note
 
@@ -48,50 +47,37 @@ class LoginForm(CappedInputMixin, allauth_forms.LoginForm):
 
 
 class SignupForm(CappedInputMixin, allauth_forms.SignupForm):
-    """Sign-up that answers a known address exactly like a new one.
+    """Sign-up that answers a known address exactly like a new one, in what it says and what it costs.
 
     allauth can only hide whether an address is registered when verification is mandatory; here
     sign-up always finishes through an emailed link (see ``accounts.adapter``), so a known address
     takes allauth's enumeration-safe path: no new account, an "you already have an account" email
-    to its owner, and the same "check your inbox" page a newcomer sees.
+    to its owner, and the same "check your inbox" page a newcomer sees. That path also hashes the
+    password, as making an account does, so the answer takes as long. Only an address someone has
+    proved they read counts as known (``accounts.addresses``).
     """
 
     def validate_unique_email(self, value: str) -> str:
-        self.account_already_exists = _address_taken(value)
+        self.account_already_exists = addresses.sign_up_refused(value)
         return value
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # The new-account path's dominant cost is hashing the password: spend it here too.
+            make_password(self.cleaned_data.get("password1") or "")
+        else:
+            addresses.release_unproven_claims(email=self.cleaned_data["email"])
+        return super().try_save(request)
 
 
 class AddEmailForm(CappedInputMixin, allauth_forms.AddEmailForm):
-    """Adding another address; one that belongs to a different account is never attached.
+    """Adding another address; one that another account holds answers exactly like a new one.
 
-    allauth (hiding which addresses are registered) would attach it unconfirmed, and making it
-    primary would then clash with that account's login. Instead the member gets the same "we sent
-    a confirmation" message as for a new address, and the address's owner an email saying someone
-    tried to use it; nothing is added.
+    Both are listed, unconfirmed, and both get an email; but the holder of a taken address is told
+    that someone tried to use it instead of being sent a link (``AccountAdapter.send_confirmation_mail``),
+    so it can never be confirmed here, and an unconfirmed address cannot become the login address
+    of an account that has a confirmed one.
     """
-
-    def save(self, request):
-        email = self.cleaned_data["email"]
-        if _address_taken(email, by_other_than=self.user):
-            adapter = get_adapter()
-            adapter.send_account_already_exists_mail(email)
-            adapter.add_message(
-                request,
-                messages.INFO,
-                "account/messages/email_confirmation_sent.txt",
-                {"email": email, "login": True, "signup": False},
-            )
-            return EmailAddress(user=self.user, email=email)  # unsaved: nothing was added
-        return super().save(request)
-
-
-def _address_taken(email: str, *, by_other_than=None) -> bool:
-    """Whether an account (other than ``by_other_than``'s) logs in with, or holds, ``email``."""
-    users = get_user_model().objects.filter(email__iexact=email)
-    addresses = EmailAddress.objects.filter(email__iexact=email)
-    if by_other_than is not None:
-        users, addresses = users.exclude(pk=by_other_than.pk), addresses.exclude(user=by_other_than)
-    return users.exists() or addresses.exists()
 
 
 class ChangePasswordForm(CappedInputMixin, allauth_forms.ChangePasswordForm):
@@ -103,7 +89,17 @@ class SetPasswordForm(CappedInputMixin, allauth_forms.SetPasswordForm):
 
 
 class ResetPasswordForm(CappedInputMixin, allauth_forms.ResetPasswordForm):
-    pass
+    """A reset link goes only to an account that proved it reads the address (``accounts.addresses``).
+
+    Anyone else (nobody, or an account that merely added the address) gets allauth's "no account with
+    this address" email, and the page answers the same either way.
+    """
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        holders = set(addresses.proven_holders(email).values_list("pk", flat=True))
+        self.users = [user for user in self.users if user.pk in holders]
+        return email
 
 
 class ResetPasswordKeyForm(CappedInputMixin, allauth_forms.ResetPasswordKeyForm):

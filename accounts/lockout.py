@@ -1,8 +1,9 @@
 """Who a login attempt is for and where it came from, as django-axes counts failures.
 
-The admin login sends ``username``, allauth sends ``email`` (its form field is ``login``): both name
-the same account here, so both count towards the same lockout. Addresses come from ``REMOTE_ADDR``,
-or from ``X-Forwarded-For`` only as far as our own proxies (``TRUSTED_PROXY_COUNT``) wrote it.
+Staff and members log in on allauth's page (its form field is ``login``); ``email`` and ``username``
+are read too, for anything else that calls ``authenticate()``. Case-folded, every spelling of one
+address is one account. Addresses come from ``REMOTE_ADDR``, or from ``X-Forwarded-For`` only as far
+as our own proxies (``TRUSTED_PROXY_COUNT``) wrote it.
 """
 
 import ipaddress

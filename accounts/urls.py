@@ -6,7 +6,7 @@ these patterns come first and use paths allauth does not.
 
 from django.urls import path
 
-from accounts import views
+from accounts import email_page, views
 
 app_name = "accounts"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", views.account, name="account"),
     path("accounts/export/", views.export, name="export"),
     path("accounts/delete/", views.delete, name="delete"),
+    # Before allauth's own pattern for the same path (config.urls includes this module first).
+    path("accounts/email/", email_page.email, name="email"),
     path("posts/<str:slug>/save/", views.save, name="save"),
     path("posts/<str:slug>/unsave/", views.unsave, name="unsave"),
     path("saved/", views.saved, name="saved"),

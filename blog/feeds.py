@@ -2,15 +2,14 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
 from blog.caching import public_page
 from blog.models import Post, site_url
+from blog.views import public_tag_or_404
 
 FEED_LENGTH = 20
 
@@ -75,7 +74,7 @@ class LatestPostsFeed(Feed):
 
 class TagFeed(LatestPostsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return public_tag_or_404(slug)
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name}"

@@ -9,7 +9,7 @@ import re
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -21,7 +21,7 @@ from taggit.models import Tag
 from accounts.saved_pieces import saved_post_ids
 from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
-from blog.models import Post, site_url, tags_in_use
+from blog.models import Post, TaggedPost, site_url, tags_in_use
 from blog.related import related_posts
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts
@@ -32,6 +32,12 @@ ARCHIVE_PER_PAGE = 100
 RELATED_POSTS = 3
 # Jekyll's default permalink: /[categories/]YYYY/MM/DD/slug.html
 _JEKYLL_DATE_PATH = re.compile(r"^/(?:[^?#]*/)?\d{4}/\d{1,2}/\d{1,2}/(?P<slug>[^/]+?)(?:\.html?|/)?$")
+
+
+def public_tag_or_404(slug: str) -> Tag:
+    """The tag ``slug`` if a public post carries it: a tag only drafts carry is as unknown as no tag."""
+    on_public_post = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=Post.objects.published())
+    return get_object_or_404(Tag.objects.filter(Exists(on_public_post)), slug=slug)
 
 
 def _list_context(request, page) -> dict:
@@ -136,7 +142,7 @@ def tag_list(request):
 @public_page
 def tag_detail(request, slug):
     """One tag's posts, newest first, paginated."""
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = public_tag_or_404(slug)
     posts = Post.objects.published().filter(tags=tag).for_list()
     page = card_page(request, posts, POSTS_PER_PAGE, "tag", tag.pk)
     return render(request, "blog/tag_detail.html", {"tag": tag, **_list_context(request, page)})
@@ -237,7 +243,7 @@ def search(request):
     query = form.cleaned_data["q"]
     # Over-long text is searched by its start, and the reader is told so rather than refused.
     query_was_cut = len(request.GET.get("q", "").strip()) > MAX_QUERY_LENGTH
-    tag = get_object_or_404(Tag, slug=form.cleaned_data["tag"]) if form.cleaned_data["tag"] else None
+    tag = public_tag_or_404(form.cleaned_data["tag"]) if form.cleaned_data["tag"] else None
     page = hit_page(request, search_posts(query, tag=tag), POSTS_PER_PAGE)
     hits = page.object_list
     extra_query = urlencode({key: value for key, value in (("q", query), ("tag", tag.slug if tag else "")) if value})

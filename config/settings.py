@@ -5,6 +5,7 @@ Defaults give a working local site on SQLite with no set-up; production sets
 ``DATABASE_URL``, ``REDIS_URL``, ``EMAIL_URL`` and ``DJANGO_HTTPS=1``.
 """
 
+import contextlib
 import datetime
 import os
 import secrets
@@ -163,6 +164,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The file holds members' notes and password hashes: readable by the site's own user alone. SQLite
+    # gives its -wal and -shm files the same mode as the database file, so creating that one is enough.
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        # Already there (its mode is the operator's), or no such folder (SQLite will say so): nothing to do.
+        with contextlib.suppress(OSError):
+            os.close(os.open(_sqlite_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     # WAL lets readers run beside a writer; IMMEDIATE transactions and a busy
     # timeout make concurrent writers queue instead of failing "database is locked".
     # synchronous=FULL: a note a member saw saved survives a power cut, not only a crash.
@@ -212,14 +220,16 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS L2: at least 12 characters (a short phrase is easier to remember than a short password).
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # First: refuses any login attempt for a locked-out account or address before a password is checked.
+    # First: refuses any login attempt for a locked-out account and address before a password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The only backend that checks passwords (it is Django's ModelBackend plus the email lookup, so staff
+    # permissions work too): a second one would hash every failed attempt twice.
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
@@ -228,16 +238,23 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
+# "optional": an account staff made in the admin logs in before its address is confirmed; an account made
+# by sign-up never does (accounts/adapter.py). "mandatory" asks every account to confirm first.
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 # Sign-up always finishes through the emailed link, so a known address gets the same answer as a
 # new one; the link logs the newcomer in and returns them to the piece they were saving
-# (accounts/adapter.py). ACCOUNT_EMAIL_VERIFICATION above only governs later logins.
+# (accounts/adapter.py).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+# Adding an address or making one primary asks for the password again (if not typed in the last five
+# minutes); changing the password asks for the old one in the same form.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# A changed password, a changed login address (told to the old one) and a removed address are emailed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # The same forms with every email and password capped in length.
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
@@ -253,12 +270,15 @@ LOGIN_URL = "account_login"
 # Apps with their own part of a member's data, for "Download my data" and account deletion (accounts/providers.py).
 ACCOUNT_DATA_PROVIDERS = ["responses.privacy.provider"]
 
-# Login lockout (django-axes), for the admin login and the member login alike (allauth keeps its own
-# rate limits too). Five failures for one account, or from one address, pause logins for 15 minutes.
+# Login lockout (django-axes). Staff log in through the members' login (accounts/admin.py), so one set of
+# limits holds for both. Five failures for one account from one address pause that pair for 15 minutes:
+# a stranger elsewhere cannot lock the owner out, and a success clears only that pair's failures.
+# Across addresses, allauth's own rate limits slow guessing without locking anyone out: five failures per
+# account in five minutes, ten a minute per address (its defaults; ACCOUNT_RATE_LIMITS is not set).
 # Failures during a lockout don't extend it, so the promised time holds for the real owner.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
@@ -268,9 +288,10 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 # No start-up banner: logs go to stdout, where commands such as dumpdata write their output.
 AXES_VERBOSE = False
-# How many reverse proxies of ours stand in front (their X-Forwarded-For entries are trusted);
-# behind one, every request would otherwise share the proxy's address and one lockout would stop everyone.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if env_bool("DJANGO_HTTPS") else "0"))
+# How many reverse proxies of ours stand in front (their X-Forwarded-For entries are trusted); behind one,
+# set it to 1, or every request shares the proxy's address. 0 unless set: with a count of 1 and gunicorn
+# reachable directly, anyone could pick the address they are counted under.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 LOGIN_REDIRECT_URL = "blog:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "blog:home"

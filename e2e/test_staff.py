@@ -15,8 +15,8 @@ SLUG = "letting-the-kettle-boil"
 
 def test_staff_drafts_previews_publishes_and_sees_it_on_the_home_page(page, new_context, staff, demo_posts):
     page.goto("/admin/")
-    expect(page).to_have_url(re.compile("/admin/login/"))
-    page.locator("#id_username").fill(staff.email)
+    expect(page).to_have_url(re.compile("/accounts/login/"))  # the one login page, for staff too
+    page.locator("#id_login").fill(staff.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()

@@ -178,8 +178,11 @@ def test_members_never_reach_the_admin(member_client):
 def test_member_cannot_log_in_to_the_admin(member):
     client = Client()
     response = client.post("/admin/login/", {"username": member.email, "password": PASSWORD, "next": "/admin/"})
-    assert response.status_code == 200
+    assert response.status_code == 302  # to the members' login page, which checks the password
     assert "_auth_user_id" not in client.session
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD, "next": "/admin/"})
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/login/").status_code == 403
 
 
 def test_staff_reach_the_admin():

@@ -174,3 +174,29 @@ def test_post_admin_can_order_by_saves(staff_client):
     html = staff_client.get("/admin/blog/post/", {"o": str(column)}).content.decode()
     assert html.index("Quiet piece") < html.index("Middling piece") < html.index("Loved piece")
     assert quiet.title in html
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    ["note__icontains", "note__regex", "note__startswith", "note", "note__gt", "note__isnull"],
+)
+def test_favourite_changelist_refuses_every_lookup_on_the_note(staff_client, favourites, lookup):
+    """``?note__regex=^m`` would read a note a character at a time: refused (400), never a filter."""
+    response = staff_client.get("/admin/accounts/favourite/", {lookup: "m"})
+    assert response.status_code == 400
+    assert SECRET not in response.content.decode()
+
+
+def test_favourite_changelist_refuses_lookups_through_the_member(staff_client, favourites):
+    for lookup in ("user__password__startswith", "user__favourites__note__icontains"):
+        assert staff_client.get("/admin/accounts/favourite/", {lookup: "a"}).status_code == 400
+
+
+@pytest.mark.parametrize("lookup", ["password__startswith", "password__regex", "favourites__note__icontains"])
+def test_member_changelist_refuses_lookups_on_password_hashes_and_notes(staff_client, favourites, lookup):
+    assert staff_client.get("/admin/accounts/user/", {lookup: "a"}).status_code == 400
+
+
+def test_allowed_filters_still_filter(staff_client, favourites):
+    html = staff_client.get("/admin/accounts/favourite/", {"saved_at__year": "1999"}).content.decode()
+    assert "Letting the kettle boil" not in html

@@ -45,7 +45,7 @@ for n in range({MEMBERS}):
     user = get_user_model().objects.create_user(email=f"member{{n}}@example.org", password=None)
     session = store()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     sessions.append({{"email": user.email, "session": session.session_key}})

@@ -1,6 +1,7 @@
-"""Login lockout (django-axes): repeated failures for one account or from one address pause logins.
+"""Login lockout and rate limits: guessing is stopped per account and address, and slowed per account.
 
-Both doors count: the admin login and the member (allauth) login name the same account by email.
+Staff and members log in through the same page (allauth's), so the same limits hold for both; the
+admin's own login page only sends people there.
 """
 
 import datetime
@@ -8,7 +9,6 @@ import datetime
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
-from django.db.models import F
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a long and right password"
 WRONG = "not the password"
 LIMIT = 5
+STAFF = "editor@example.org"
 
 
 @pytest.fixture
 def staff():
-    return get_user_model().objects.create_user(email="editor@example.org", password=PASSWORD, is_staff=True)
+    return get_user_model().objects.create_user(email=STAFF, password=PASSWORD, is_staff=True)
 
 
 @pytest.fixture
@@ -28,16 +29,14 @@ def member():
     return get_user_model().objects.create_user(email="reader@example.org", password=PASSWORD)
 
 
-def admin_login(client, email, password, ip="10.0.0.1"):
-    return client.post(
-        reverse("admin:login"),
-        {"username": email, "password": password, "next": "/admin/"},
-        REMOTE_ADDR=ip,
-    )
+def login(client, email, password, ip="10.0.0.1", **extra):
+    """The one login page, as staff reach it from the admin (next=/admin/) or members from the site."""
+    data = {"login": email, "password": password, "next": "/admin/"}
+    return client.post(reverse("account_login"), data, REMOTE_ADDR=ip, **extra)
 
 
-def member_login(client, email, password, ip="10.0.0.1"):
-    return client.post(reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=ip)
+def logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
 
 
 def assert_locked_out(response):
@@ -49,113 +48,173 @@ def assert_locked_out(response):
     assert "_auth_user_id" not in response.wsgi_request.session
 
 
-def expire_lockouts():
-    """Move every recorded failure back past the cool-off, as if the 15 minutes had passed."""
-    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=16))
+def assert_slowed(response):
+    """allauth's per-account limit: the form again, saying so, and nobody logged in."""
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in response.wsgi_request.session
 
 
-def test_admin_login_works_with_the_right_password(client, staff):
-    response = admin_login(client, staff.email, PASSWORD)
+def assert_refused(response):
+    """Locked out (axes) or slowed (allauth's per-account limit answers first once it is reached)."""
+    assert "_auth_user_id" not in response.wsgi_request.session
+    if response.status_code != 429:
+        assert_slowed(response)
+
+
+@pytest.fixture
+def clock(time_machine):
+    """A stopped clock that tests move on (the lockout and allauth's limits both read it)."""
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+    return time_machine
+
+
+# --- One door --------------------------------------------------------------------------------------
+
+
+def test_the_admin_login_page_sends_staff_to_the_one_login_page(client, staff):
+    response = client.get("/admin/")
     assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(staff.pk)
-
-
-def test_one_account_is_locked_after_repeated_failures_from_any_address(client, staff):
-    for n in range(LIMIT - 1):
-        response = admin_login(client, staff.email, WRONG, ip=f"10.0.1.{n}")
-        assert response.status_code == 200  # the form again, with its error
-    assert_locked_out(admin_login(client, staff.email, WRONG, ip="10.0.1.99"))
-    # Even the right password, from an address never seen before, is refused while the lockout lasts.
-    assert_locked_out(admin_login(client, staff.email, PASSWORD, ip="10.0.2.1"))
-    # The same account written differently is the same account.
-    assert_locked_out(admin_login(client, "EDITOR@example.org ", PASSWORD, ip="10.0.2.2"))
-
-
-def test_one_address_is_locked_after_failures_across_many_accounts(client, staff):
-    for n in range(LIMIT - 1):
-        admin_login(client, f"guess{n}@example.org", WRONG, ip="10.9.9.9")
-    assert_locked_out(admin_login(client, "guess-last@example.org", WRONG, ip="10.9.9.9"))
-    assert_locked_out(admin_login(client, staff.email, PASSWORD, ip="10.9.9.9"))
-    # The account itself is not locked: its owner elsewhere still gets in.
-    assert admin_login(client, staff.email, PASSWORD, ip="10.1.1.1").status_code == 302
-
-
-def test_the_lockout_expires_after_the_cool_off(client, staff):
-    for n in range(LIMIT):
-        admin_login(client, staff.email, WRONG, ip=f"10.0.3.{n}")
-    assert_locked_out(admin_login(client, staff.email, PASSWORD))
-    expire_lockouts()
-    response = admin_login(client, staff.email, PASSWORD)
+    response = client.get(response.url)
     assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(staff.pk)
+    assert response.url == reverse("account_login") + "?next=%2Fadmin%2F"
+    response = login(client, STAFF, PASSWORD)
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
 
 
-def test_failures_during_a_lockout_do_not_extend_it(client, staff):
+def test_the_admin_login_form_checks_no_password(client, staff):
+    """Posting to the admin's own login page logs nobody in and records nothing: it only redirects."""
+    for _ in range(LIMIT + 2):
+        response = client.post("/admin/login/", {"username": STAFF, "password": PASSWORD, "next": "/admin/"})
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    assert not logged_in(client)
+    assert not AccessAttempt.objects.exists()
+
+
+# --- The lockout: one account from one address ---------------------------------------------------
+
+
+def test_a_member_logging_in_clears_only_their_own_failures(client, staff, member):
+    """The audit's attack: four guesses at staff, then a member logs in from the same address."""
+    for _ in range(LIMIT - 1):
+        assert login(client, STAFF, WRONG, ip="10.0.1.1").status_code == 200
+    assert login(client, member.email, PASSWORD, ip="10.0.1.1").status_code == 302
+    client.post(reverse("account_logout"))
+    # The staff account's fifth failure from this address locks it here, whatever the member did.
+    assert_locked_out(login(client, STAFF, WRONG, ip="10.0.1.1"))
+    assert_refused(login(client, STAFF, PASSWORD, ip="10.0.1.1"))
+
+
+def test_one_account_from_one_address_is_locked_after_repeated_failures(client, staff):
+    for _ in range(LIMIT - 1):
+        assert login(client, STAFF, WRONG, ip="10.0.2.1").status_code == 200  # the form again, with its error
+    assert_locked_out(login(client, STAFF, WRONG, ip="10.0.2.1"))
+    # Even the right password is refused from there while the lockout lasts, however the account is written.
+    assert_refused(login(client, STAFF, PASSWORD, ip="10.0.2.1"))
+    assert_refused(login(client, "EDITOR@example.org ", PASSWORD, ip="10.0.2.1"))
+
+
+def test_failures_from_elsewhere_only_slow_the_owner(client, staff, clock):
+    """Anonymous guesses from another address lock only that address out (a denial of service against
+    staff otherwise); the per-account cap pauses the account's logins for at most five minutes."""
+    for _ in range(LIMIT):
+        login(client, STAFF, WRONG, ip="198.51.100.7")
+    response = login(client, STAFF, PASSWORD, ip="10.0.3.1")
+    assert response.status_code != 429
+    clock.shift(datetime.timedelta(minutes=5, seconds=1))
+    assert_locked_out(login(client, STAFF, PASSWORD, ip="198.51.100.7"))
+    response = login(client, STAFF, PASSWORD, ip="10.0.3.1")
+    assert response.status_code == 302
+    assert logged_in(client)
+
+
+def test_one_address_guessing_many_accounts_is_slowed(client, staff):
+    """allauth's per-address limit: ten failures a minute from one address, whichever accounts they name."""
+    for n in range(10):
+        login(client, f"guess{n}@example.org", WRONG, ip="10.9.9.9")
+    assert_slowed(login(client, STAFF, PASSWORD, ip="10.9.9.9"))
+    assert login(client, STAFF, PASSWORD, ip="10.1.1.1").status_code == 302
+
+
+def test_guesses_at_one_account_from_many_addresses_are_slowed_not_locked(client, staff, clock):
+    """The per-account cap: five failures in five minutes, from anywhere, pause that account's logins for
+    the rest of those minutes; then its owner logs in again. Guessing is slowed, nobody is locked out."""
     for n in range(LIMIT):
-        admin_login(client, staff.email, WRONG, ip=f"10.0.4.{n}")
-    expire_lockouts()
+        assert login(client, STAFF, WRONG, ip=f"203.0.113.{n}").status_code == 200
+    assert_slowed(login(client, STAFF, WRONG, ip="203.0.113.99"))
+    assert_slowed(login(client, STAFF, PASSWORD, ip="10.0.4.1"))
+    clock.shift(datetime.timedelta(minutes=5, seconds=1))
+    response = login(client, STAFF, PASSWORD, ip="10.0.4.1")
+    assert response.status_code == 302
+    assert logged_in(client)
+
+
+def test_the_lockout_expires_after_the_cool_off(client, staff, clock):
+    for _ in range(LIMIT):
+        login(client, STAFF, WRONG, ip="10.0.5.1")
+    assert_refused(login(client, STAFF, PASSWORD, ip="10.0.5.1"))
+    clock.shift(datetime.timedelta(minutes=16))
+    response = login(client, STAFF, PASSWORD, ip="10.0.5.1")
+    assert response.status_code == 302
+    assert logged_in(client)
+
+
+def test_failures_during_a_lockout_do_not_extend_it(client, staff, clock):
+    for _ in range(LIMIT):
+        login(client, STAFF, WRONG, ip="10.0.6.1")
+    clock.shift(datetime.timedelta(minutes=16))
     # A guess now starts a fresh count rather than renewing the old lockout.
-    assert admin_login(client, staff.email, WRONG).status_code == 200
-    assert admin_login(client, staff.email, PASSWORD).status_code == 302
+    assert login(client, STAFF, WRONG, ip="10.0.6.1").status_code == 200
+    assert login(client, STAFF, PASSWORD, ip="10.0.6.1").status_code == 302
 
 
-def test_a_successful_login_resets_the_count(client, staff):
+def test_a_successful_login_resets_the_own_count(client, staff):
     for _ in range(LIMIT - 1):
-        admin_login(client, staff.email, WRONG)
-    assert admin_login(client, staff.email, PASSWORD).status_code == 302
-    client.logout()
-    for _ in range(LIMIT - 1):
-        assert admin_login(client, staff.email, WRONG).status_code == 200
-    assert admin_login(client, staff.email, PASSWORD).status_code == 302
+        login(client, STAFF, WRONG)
+    assert login(client, STAFF, PASSWORD).status_code == 302
+    client.post(reverse("account_logout"))
+    assert not AccessAttempt.objects.exists()
 
 
 def test_member_login_still_works(client, member):
-    response = member_login(client, member.email, PASSWORD)
+    response = login(client, member.email, PASSWORD)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(member.pk)
 
 
-def test_member_login_is_locked_with_the_same_clear_message(client, member):
-    for n in range(LIMIT - 1):
-        response = member_login(client, member.email, WRONG, ip=f"10.0.5.{n}")
-        assert response.status_code == 200
-    assert_locked_out(member_login(client, member.email, WRONG, ip="10.0.5.99"))
-    # Further attempts are refused too (by the lockout, or by allauth's own rate limit behind it).
-    response = member_login(client, member.email, PASSWORD, ip="10.0.6.1")
-    assert response.status_code in {200, 429}
-    assert "_auth_user_id" not in client.session
-    if response.status_code == 200:
-        assert "Too many failed login attempts" in response.content.decode()
+# --- Addresses -----------------------------------------------------------------------------------
 
 
-def test_admin_and_member_logins_count_towards_one_lockout(client, staff):
-    for n in range(LIMIT - 2):
-        admin_login(client, staff.email, WRONG, ip=f"10.0.7.{n}")
-    member_login(client, staff.email, WRONG, ip="10.0.8.1")
-    assert_locked_out(member_login(client, staff.email, WRONG, ip="10.0.8.2"))
-    assert_locked_out(admin_login(client, staff.email, PASSWORD, ip="10.0.8.3"))
+def test_forwarded_addresses_are_ignored_unless_a_proxy_count_is_set(client, staff, settings):
+    """With no proxy count set, X-Forwarded-For is anyone's word: the socket's address is counted."""
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    for n in range(LIMIT):
+        login(client, STAFF, WRONG, ip="10.255.0.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    assert_refused(login(client, STAFF, PASSWORD, ip="10.255.0.9", HTTP_X_FORWARDED_FOR="192.0.2.200"))
+    assert AccessAttempt.objects.get().ip_address == "10.255.0.9"
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(client, staff, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for n in range(LIMIT):
-        client.post(
-            reverse("admin:login"),
-            {"username": f"guess{n}@example.org", "password": WRONG},
-            REMOTE_ADDR="10.255.0.1",
-            HTTP_X_FORWARDED_FOR=f"spoofed, 192.0.2.{n}",
-        )
-    # Five different clients behind one proxy: none of them is locked, nor is the proxy.
-    response = client.post(
-        reverse("admin:login"),
-        {"username": staff.email, "password": PASSWORD},
-        REMOTE_ADDR="10.255.0.1",
-        HTTP_X_FORWARDED_FOR="192.0.2.200",
-    )
-    assert response.status_code == 302
+        login(client, STAFF, WRONG, ip="10.255.0.1", HTTP_X_FORWARDED_FOR=f"spoofed, 192.0.2.{n}")
+    assert AccessAttempt.objects.filter(ip_address="192.0.2.0").exists()
+    # Five different clients behind one proxy, one failure each: none of them is locked, nor is the proxy.
+    assert not AccessAttempt.objects.filter(failures_since_start__gte=2).exists()
 
 
 def test_a_very_long_login_is_an_ordinary_failure(client):
-    response = admin_login(client, "x" * 5000 + "@example.org", WRONG)
+    response = login(client, "x" * 5000 + "@example.org", WRONG)
     assert response.status_code == 200
-    assert AccessAttempt.objects.get().username == ("x" * 255)
+    assert response.context["form"].errors
+
+
+def test_staff_change_their_password_on_the_members_page(client, staff):
+    """The admin's own password form would skip the rate limit and the emailed notice."""
+    client.force_login(staff)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302
+    assert response.url == reverse("account_change_password")

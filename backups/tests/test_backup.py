@@ -124,7 +124,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 user = get_user_model().objects.get(email="busy@example.org")
 session = import_module(settings.SESSION_ENGINE).SessionStore()
-session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
                 HASH_SESSION_KEY: user.get_session_auth_hash()})
 session.create()
 print(json.dumps({"state": state(), "session": session.session_key}))
