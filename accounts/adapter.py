@@ -21,10 +21,12 @@ from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.models import EmailAddress
 from allauth.account.stages import EmailVerificationStage
 from django.contrib import messages
+from django.urls import reverse
 
 from accounts import addresses, pending, services
 
 _SAVED_ON_LOGIN = "_accounts_saved_on_login"
+_CONFIRMED_NOW = "_accounts_address_confirmed_now"
 
 
 class SignupEmailVerificationStage(EmailVerificationStage):
@@ -62,7 +64,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if post is not None:
             services.favourite_add(user=user, post=post)
             setattr(request, _SAVED_ON_LOGIN, post)
-            messages.success(request, f"Saved “{post.title}”. You will find it under Saved.")
+            if not getattr(request, _CONFIRMED_NOW, False):  # else the confirmation says enough
+                messages.success(request, f"Saved “{post.title}”. You will find it under Saved.")
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        """One calm message after confirming an address: not "confirmed", "signed in" and "saved" stacked."""
+        if message_template == "account/messages/email_confirmed.txt":
+            setattr(request, _CONFIRMED_NOW, True)
+        elif message_template == "account/messages/logged_in.txt" and getattr(request, _CONFIRMED_NOW, False):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message=message)
+
+    def get_password_change_redirect_url(self, request) -> str:
+        return reverse("accounts:account")
 
     def get_login_redirect_url(self, request) -> str:
         # Only asked when the login carried no (safe) ``next``: go back to the piece just saved.

@@ -80,8 +80,24 @@ class AddEmailForm(CappedInputMixin, allauth_forms.AddEmailForm):
     """
 
 
+PASSWORD_HINT = "At least 12 characters. A few unrelated words make a strong one."
+
+
 class ChangePasswordForm(CappedInputMixin, allauth_forms.ChangePasswordForm):
-    pass
+    """allauth's form in the site's voice: sentence-case labels, a short hint, a plain error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Current password"
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].help_text = PASSWORD_HINT
+        self.fields["password2"].label = "New password (again)"
+
+    def clean_oldpassword(self):
+        try:
+            return super().clean_oldpassword()
+        except forms.ValidationError as error:
+            raise forms.ValidationError("That is not your current password.") from error
 
 
 class SetPasswordForm(CappedInputMixin, allauth_forms.SetPasswordForm):

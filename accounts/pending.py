@@ -20,7 +20,16 @@ def remember(request, post: Post) -> None:
 
 def take(request) -> Post | None:
     """The post the reader asked to save, if the wish is fresh and the post still public; forgets it."""
-    wish = request.session.pop(SESSION_KEY, None)
+    return _post_wished(request.session.pop(SESSION_KEY, None))
+
+
+def peek(request) -> Post | None:
+    """The post the reader is about to save, without forgetting it (for "Log in to save …")."""
+    session = getattr(request, "session", None)
+    return _post_wished(session.get(SESSION_KEY)) if session is not None else None
+
+
+def _post_wished(wish) -> Post | None:
     if not isinstance(wish, dict) or not isinstance(wish.get("slug"), str):
         return None
     if time.time() - wish.get("at", 0) > MAX_AGE_SECONDS:
