@@ -329,3 +329,22 @@ class Image(models.Model):
     def used_in(self) -> models.QuerySet:
         """The posts whose text links to this image (drafts included)."""
         return Post.objects.filter(body__contains=self.path).only("title", "slug", "status")
+
+
+class OldUrl(models.Model):
+    """A path a post had on the site this one replaced (with and without its base URL): it answers 301 to the post.
+
+    Kept apart from ``Post.legacy_url`` (the one old URL shown and exported) because a post may have several,
+    and because one path belongs to one post only. Rows go with their post.
+    """
+
+    path = models.CharField(max_length=1000, unique=True, help_text="Decoded, starting with “/”.")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_urls")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "old URL"
+
+    def __str__(self):
+        return self.path

@@ -5,8 +5,7 @@ list states what it prefetches. Anonymous responses are marked public so the
 page cache (``blog.caching``) can keep them.
 """
 
-import re
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from accounts.saved_pieces import saved_post_ids
+from blog import old_urls
 from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
 from blog.models import Post, TaggedPost, site_url, tags_in_use
@@ -30,8 +30,6 @@ from blog.sitetext import site_text
 POSTS_PER_PAGE = 10
 ARCHIVE_PER_PAGE = 100
 RELATED_POSTS = 3
-# Jekyll's default permalink: /[categories/]YYYY/MM/DD/slug.html
-_JEKYLL_DATE_PATH = re.compile(r"^/(?:[^?#]*/)?\d{4}/\d{1,2}/\d{1,2}/(?P<slug>[^/]+?)(?:\.html?|/)?$")
 
 
 def public_tag_or_404(slug: str) -> Tag:
@@ -191,14 +189,11 @@ def robots_txt(request):
 
 @require_safe
 def legacy_redirect(request, path):
-    """301 from an old Jekyll URL (a ``permalink:`` or the default dated form) to the post."""
-    wanted = "/" + unquote(path).lstrip("/")
-    if "\x00" in wanted or len(wanted) > 1000:
+    """301 from an old URL (see blog.old_urls) to the post; else what CommonMiddleware's APPEND_SLASH would do."""
+    wanted = "/" + path.lstrip("/")
+    if "\x00" in wanted or len(wanted) > old_urls.MAX_PATH_LENGTH:
         raise Http404("No such page.")
-    candidates = {wanted, wanted.rstrip("/"), wanted.rstrip("/") + "/"}
-    post = Post.objects.published().filter(legacy_url__in=candidates).only("slug").first()
-    if post is None and (match := _JEKYLL_DATE_PATH.match(wanted)):
-        post = Post.objects.published().filter(slug=match["slug"]).only("slug").first()
+    post = old_urls.post_for(request.path_info)
     if post is None:
         # The catch-all route hides CommonMiddleware's APPEND_SLASH: do its job here.
         if not wanted.endswith("/") and _resolves_elsewhere(wanted + "/"):
@@ -217,6 +212,9 @@ def _resolves_elsewhere(path: str) -> bool:
 
 
 def page_not_found(request, exception=None):
+    """The 404 page, unless the path was a post's old URL under a prefix this site also uses (``/tags/…``)."""
+    if (redirect := old_urls.redirect_for(request)) is not None:
+        return redirect
     html = loader.render_to_string("404.html", {}, request)
     return HttpResponse(html, status=404)
 

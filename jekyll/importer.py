@@ -37,6 +37,7 @@ from pathlib import Path
 from django.db import connections
 
 from blog.database import refresh_planner_statistics
+from jekyll import site as jekyll_site
 from jekyll.pipeline import (
     CREATED,
     DRAFT,
@@ -69,6 +70,11 @@ class ImportReport:
 
     dry_run: bool = False
     outcomes: list[FileOutcome] = field(default_factory=list)
+    sites: list[jekyll_site.Site] = field(default_factory=list)
+
+    def settings_lines(self) -> list[str]:
+        """The settings each Jekyll site's posts were read with (URLs, dates and what was public follow them)."""
+        return [site.describe() for site in self.sites]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -92,6 +98,7 @@ def import_paths(
     dry_run: bool = False,
     progress: Callable[[int, int, FileOutcome], None] | None = None,
     workers: int | None = None,
+    config_files: Iterable[str | os.PathLike] | None = None,
 ) -> ImportReport:
     """Import every post file found under ``paths``, in batches (see the module's docstring).
 
@@ -99,11 +106,12 @@ def import_paths(
     content version, which any save would bump). ``progress`` is called for each file once its batch is
     committed, with (files done, total files, that file's outcome). ``workers`` is the number of processes
     rendering bodies: by default one per CPU when there are at least ``POOL_MIN_FILES`` files; 0 or 1
-    renders here.
+    renders here. ``config_files`` replace each site's ``_config.yml``, merged in the order given (as Jekyll's
+    ``--config a.yml,b.yml``).
     """
     report = ImportReport(dry_run=dry_run)
-    sources, missing = collect(paths)
-    total = len(missing) + len(sources)
+    sources, missing, report.sites, refused = collect(paths, config_files=config_files)
+    total = len(missing) + len(refused) + len(sources)
 
     def done(outcome: FileOutcome) -> None:
         report.outcomes.append(outcome)
@@ -112,6 +120,8 @@ def import_paths(
 
     for name in missing:
         done(FileOutcome(name=name, outcome=FAILED, reason="no such file or folder"))
+    for outcome in refused:
+        done(outcome)
     if workers is None:
         # A daemonic process (a task queue's worker, say) may not start processes of its own.
         pool_worthy = len(sources) >= POOL_MIN_FILES and not multiprocessing.current_process().daemon
@@ -149,26 +159,77 @@ def _forget_queries() -> None:
             connection.queries_log.clear()
 
 
-def collect(paths: Iterable[str | os.PathLike]) -> tuple[list[SourceFile], list[str]]:
-    """The files to read under ``paths`` (in a stable order, each once) and the paths that do not exist."""
+def collect(
+    paths: Iterable[str | os.PathLike], *, config_files: Iterable[str | os.PathLike] | None = None
+) -> tuple[list[SourceFile], list[str], list[jekyll_site.Site], list[FileOutcome]]:
+    """The files to read under ``paths`` (in a stable order, each once), the paths that do not exist, the Jekyll
+    sites the files belong to, and the outcomes of what was refused before reading (a site whose configuration
+    cannot be read, with its files)."""
+    configs = [Path(config) for config in config_files or ()]
     sources: list[SourceFile] = []
     missing: list[str] = []
+    refused: list[FileOutcome] = []
+    sites: dict[Path, jekyll_site.Site | None] = {}
     seen: set[Path] = set()
+
+    def site_at(root: Path) -> jekyll_site.Site | None:
+        if root not in sites:
+            try:
+                sites[root] = jekyll_site.load(root, configs)
+            except jekyll_site.SiteError as error:
+                sites[root] = None
+                refused.append(FileOutcome(name=str(root), outcome=FAILED, reason=f"site not read: {error}"))
+        return sites[root]
+
     for given in paths:
         path = Path(given)
         if path.is_file():
-            found = [SourceFile(path, str(path), in_drafts="_drafts" in path.parts)]
+            root = _site_root_of_file(path)
+            site = site_at(root) if root is not None else jekyll_site.Site()
+            relative = path.relative_to(root).as_posix() if root is not None else path.name
+            found = [SourceFile(path, str(path), "_drafts" in path.parts, site, relative)]
         elif path.is_dir():
-            found = list(_jekyll_files(path) if is_jekyll_site(path) else _plain_files(path))
+            found = list(_jekyll_files(path, site_at) if is_jekyll_site(path) else _plain_files(path, site_at))
         else:
             missing.append(str(path))
             continue
         for source in found:
+            if source.site is None:
+                continue  # its site's configuration was refused
             resolved = source.path.resolve()
             if resolved not in seen:
                 seen.add(resolved)
                 sources.append(source)
-    return sources, missing
+    return sources, missing, [site for site in sites.values() if site is not None], refused
+
+
+def site_roots(folder: Path) -> dict[Path, Path]:
+    """Each ``_posts``/``_drafts`` folder under ``folder`` with the root of the Jekyll site it belongs to: the
+    nearest folder above it with a ``_config.yml``, else the highest one (within ``folder``) holding a
+    ``_posts`` or ``_drafts`` folder (``source/foo/_posts`` belongs to ``source``, as Jekyll reads it)."""
+    top = folder.parent if folder.name in JEKYLL_FOLDERS else folder
+    roots: dict[Path, Path] = {}
+    for root, dirs, _files in _walk(top):
+        for name in dirs:
+            if name not in JEKYLL_FOLDERS:
+                continue
+            posts_dir = Path(root) / name
+            if not (posts_dir == folder or folder in posts_dir.parents or folder == top):
+                continue
+            above = [posts_dir.parent, *[p for p in posts_dir.parent.parents if p == top or top in p.parents]]
+            configured = next((p for p in above if (p / "_config.yml").is_file()), None)
+            holding = [p for p in above if any((p / special).is_dir() for special in JEKYLL_FOLDERS)]
+            roots[posts_dir] = configured or holding[-1]
+    return roots
+
+
+def _site_root_of_file(path: Path) -> Path | None:
+    """The site a file named on its own belongs to: the folder above its last ``_posts``/``_drafts``."""
+    parts = path.parts
+    for index in range(len(parts) - 2, -1, -1):
+        if parts[index] in JEKYLL_FOLDERS:
+            return Path(*parts[:index]) if index else Path(".")
+    return None
 
 
 def is_jekyll_site(folder: Path) -> bool:
@@ -182,7 +243,8 @@ def is_jekyll_site(folder: Path) -> bool:
     return False
 
 
-def _jekyll_files(folder: Path):
+def _jekyll_files(folder: Path, site_at):
+    roots = site_roots(folder)
     for root, dirs, files in _walk(folder):
         parts = Path(root).parts
         inside = [part for part in parts if part in JEKYLL_FOLDERS]
@@ -190,16 +252,32 @@ def _jekyll_files(folder: Path):
             continue
         # Jekyll ignores folders inside _posts named like a post (2013-03-19-not-a-post.markdown/).
         dirs[:] = [d for d in dirs if not _DATED_FOLDER.match(d)]
+        posts_dir = _posts_dir_of(Path(root))
+        site_root = roots.get(posts_dir, posts_dir.parent)
+        site = site_at(site_root)
         for name in files:
             if not _ignored(name):
-                yield SourceFile(Path(root) / name, os.path.join(root, name), in_drafts=inside[-1] == "_drafts")
+                path = Path(root) / name
+                relative = path.relative_to(site_root).as_posix()
+                yield SourceFile(path, os.path.join(root, name), inside[-1] == "_drafts", site, relative, folder)
 
 
-def _plain_files(folder: Path):
+def _posts_dir_of(folder: Path) -> Path:
+    """The ``_posts``/``_drafts`` folder a folder is in (its last one)."""
+    for candidate in [folder, *folder.parents]:
+        if candidate.name in JEKYLL_FOLDERS:
+            return candidate
+    return folder
+
+
+def _plain_files(folder: Path, site_at):
+    # Not a Jekyll site's layout: files are posts named by their file name alone, with the folder's
+    # _config.yml if it has one.
+    site = site_at(folder) if (folder / "_config.yml").is_file() else jekyll_site.Site()
     for root, _dirs, files in _walk(folder):
         for name in files:
             if not _ignored(name) and os.path.splitext(name)[1].lower() in PLAIN_FOLDER_EXTENSIONS:
-                yield SourceFile(Path(root) / name, os.path.join(root, name))
+                yield SourceFile(Path(root) / name, os.path.join(root, name), False, site, name, folder)
 
 
 def _walk(folder: Path):

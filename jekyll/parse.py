@@ -23,7 +23,6 @@ import re
 import secrets
 import zoneinfo
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 import yaml
 from django.conf import settings
@@ -31,10 +30,14 @@ from django.urls import reverse
 
 from blog import markdown
 from blog.models import SLUG_MAX_LENGTH, Post, make_slug
+from jekyll import permalinks
+from jekyll.site import Site, deep_merge
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
 LEGACY_URL_MAX_LENGTH = Post._meta.get_field("legacy_url").max_length
+# PostgreSQL cannot index a value much over 2,700 bytes: a 1,000-character path of CJK text would not fit.
+LEGACY_URL_MAX_BYTES = 2000
 TAG_MAX_LENGTH = 100  # taggit's Tag.name
 HTML_EXTENSIONS = {".html", ".htm"}
 MARKDOWN_EXTENSIONS = {".md", ".markdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".text", ".txt", ""}
@@ -58,6 +61,8 @@ class ParsedPost:
     excerpt: str = ""
     description: str = ""
     legacy_url: str = ""
+    # Every path the post had on the old site: its URL, and with the site's baseurl in front.
+    old_urls: tuple[str, ...] = ()
     revised_at: datetime.datetime | None = None
     warnings: tuple[str, ...] = field(default=())
 
@@ -72,7 +77,13 @@ class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+class YamlTimestamp(str):
+    """A date-time YAML itself recognised (unquoted): Jekyll (Ruby's YAML) reads one without a zone as UTC."""
+
+
+_FrontMatterLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: YamlTimestamp(loader.construct_scalar(node))
+)
 
 _OPENER = re.compile(r"---[ \t]*\n")
 _CLOSER = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.M)
@@ -99,40 +110,61 @@ _KRAMDOWN_TOC = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]*\{:[ \t]*
 _ANY_LIQUID = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 
 
-def parse(data: bytes, *, name: str, in_drafts: bool = False, fallback_date=None) -> ParsedPost:
+def parse(
+    data: bytes,
+    *,
+    name: str,
+    in_drafts: bool = False,
+    fallback_date=None,
+    site: Site | None = None,
+    relative_path: str | None = None,
+) -> ParsedPost:
     """Read one Jekyll file.
 
-    ``name`` is the file's path as the reader should see it (used for the file-name date and slug, and in
-    messages); ``in_drafts`` marks files from a ``_drafts/`` folder; ``fallback_date`` dates an undated draft
-    (Jekyll uses the file's modification time). Raises :class:`JekyllError` with the reason on failure.
+    ``name`` is the file's path as the reader should see it (in messages); ``relative_path`` its path inside
+    the Jekyll ``site`` (for the file-name date and slug, folder categories and front matter defaults; the
+    file name alone by default); ``in_drafts`` marks files from a ``_drafts/`` folder; ``fallback_date`` dates
+    an undated draft (Jekyll uses the file's modification time). Raises :class:`JekyllError` on failure.
     """
+    site = site or Site()
+    relative_path = relative_path or posixpath.basename(name.replace("\\", "/"))
     text = decode(data)
-    meta, body = split_front_matter(text)
+    front_matter, body = split_front_matter(text)
+    meta = _with_defaults(site.defaults_for(relative_path), front_matter)
     warnings: list[str] = []
-    base = posixpath.basename(name.replace("\\", "/"))
+    base = posixpath.basename(relative_path)
     stem, ext = posixpath.splitext(base)
+    name_date, name_slug, jekyll_ext = permalinks.file_slug(relative_path)
     ext = ext.lower()
     dated = _DATED_NAME.fullmatch(stem)
 
     title = _title(meta.get("title"), stem, dated, warnings)
-    published_at = _published_at(meta.get("date"), dated, in_drafts, fallback_date, warnings)
+    published_at = _published_at(meta.get("date"), name_date, in_drafts, fallback_date, site, warnings)
     fm_slug = _scalar_text(meta.get("slug"))
-    name_slug = (dated.group(4) or "") if dated else ""
-    slug = _slug(fm_slug, name_slug, title, stem, warnings)
+    slug = _slug(fm_slug, name_slug if name_date else "", title, stem, warnings)
 
     is_html = ext in HTML_EXTENSIONS
     if not is_html and ext not in MARKDOWN_EXTENSIONS:
         warnings.append(f"{name}: '{ext}' is not a Markdown extension; read as Markdown")
     body = convert_liquid(body.lstrip("\n").rstrip(), name=name, is_html=is_html, warnings=warnings)
 
-    is_draft = in_drafts or _is_false(meta.get("published"))
+    # What Jekyll published: _drafts only with show_drafts, "published: false" only with unpublished, never a
+    # .yml file (read as data, with no page).
+    was_public = (not in_drafts or site.show_drafts) and (site.unpublished or not _unpublished(meta))
+    if ext in {".yml", ".yaml"}:
+        was_public = False
+        warnings.append(f"{name}: Jekyll reads a .yml file as data and never published it; imported as a draft")
+    is_draft = not was_public
     excerpt = _plain(meta.get("excerpt"))
     if not excerpt and (separator := _scalar_text(meta.get("excerpt_separator"))) and separator in body:
         excerpt = _excerpt_before(body.split(separator, 1)[0], is_html)
     categories = _tag_values(meta, "category", "categories")
-    legacy_url = _legacy_url(
-        meta.get("permalink"), published_at, categories, fm_slug or name_slug or slug, is_draft, name, warnings
-    )
+    legacy_url = ""
+    # A file not named like a Jekyll post (YYYY-MM-DD-title.md) had no URL there unless its permalink gave one.
+    if was_public and (name_date or in_drafts or meta.get("permalink")):
+        folders = permalinks.path_categories(relative_path, "_drafts" if in_drafts else "_posts")
+        legacy_url = _legacy_url(site, meta, folders, relative_path, published_at, jekyll_ext, name, warnings)
+    old_urls = (legacy_url, site.baseurl + legacy_url) if legacy_url and site.baseurl else (legacy_url,)
     return ParsedPost(
         title=title,
         slug=slug,
@@ -144,7 +176,8 @@ def parse(data: bytes, *, name: str, in_drafts: bool = False, fallback_date=None
         excerpt=excerpt,
         description=_plain(meta.get("description")),
         legacy_url=legacy_url,
-        revised_at=_revised_at(meta, warnings),
+        old_urls=old_urls if legacy_url else (),
+        revised_at=_revised_at(meta, site.zone, warnings),
         warnings=tuple(warnings),
     )
 
@@ -191,8 +224,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return meta, text[closer.end() :]
 
 
-def parse_date(value: str) -> datetime.datetime:
-    """An aware datetime from a Jekyll date string; naive times are in ``settings.TIME_ZONE``.
+def parse_date(value: str, zone: datetime.tzinfo | None = None) -> datetime.datetime:
+    """An aware datetime from a Jekyll date string; naive times are in ``zone`` (else ``settings.TIME_ZONE``).
 
     Raises ``ValueError`` with "impossible" in the message for a well-formed but impossible date, and
     with "not understood" for anything else.
@@ -211,7 +244,7 @@ def parse_date(value: str) -> datetime.datetime:
             int(parts["M"] or 0),
             int(parts["S"] or 0),
             int(fraction),
-            tzinfo=_zone(parts["tz"]),
+            tzinfo=_zone(parts["tz"], zone),
         )
         return moment.astimezone(datetime.UTC)
     except (ValueError, OverflowError) as error:
@@ -297,25 +330,28 @@ def _title(value, stem: str, dated, warnings: list[str]) -> str:
     return title
 
 
-def _published_at(value, dated, in_drafts: bool, fallback_date, warnings: list[str]) -> datetime.datetime:
-    name_date = name_error = None
-    if dated:
+def _published_at(value, name_date: str, in_drafts: bool, fallback_date, site: Site, warnings) -> datetime.datetime:
+    """Jekyll's order: the front matter's (or a default's) date, else the file name's, else (drafts) the file's
+    modification time. A date without a zone is in the site's time zone, except an unquoted YAML date-time,
+    which Jekyll's YAML reader takes as UTC."""
+    parsed_name = name_error = None
+    if name_date:
         try:
-            name_date = parse_date("-".join(dated.group(1, 2, 3)))
+            parsed_name = parse_date(name_date, site.zone)
         except ValueError as error:
             name_error = f"file name has an {error}"
     if value not in (None, ""):
         try:
-            return _date_from_value(value)
+            return _date_from_value(value, site.zone)
         except ValueError as error:
             if "impossible" in str(error):
                 raise JekyllError(f"front matter has an {error}") from None
-            if name_date is None:
+            if parsed_name is None:
                 raise JekyllError(f"front matter {error}, and the file name gives no date") from None
             warnings.append(f"front matter {error}; used the file-name date instead")
-            return name_date
-    if name_date is not None:
-        return name_date
+            return parsed_name
+    if parsed_name is not None:
+        return parsed_name
     if name_error:
         raise JekyllError(name_error)
     if in_drafts and fallback_date is not None:
@@ -328,33 +364,36 @@ def _published_at(value, dated, in_drafts: bool, fallback_date, warnings: list[s
 REVISION_KEYS = ("last_modified_at", "modified", "modified_date", "updated")
 
 
-def _revised_at(meta: dict, warnings: list[str]) -> datetime.datetime | None:
+def _revised_at(meta: dict, zone, warnings: list[str]) -> datetime.datetime | None:
     """When the writer says the post was last revised, if they say so (an unreadable date is only a warning)."""
     for key in REVISION_KEYS:
         value = meta.get(key)
         if value in (None, ""):
             continue
         try:
-            return _date_from_value(value)
+            return _date_from_value(value, zone)
         except ValueError as error:
             warnings.append(f"'{key}' ignored: {error}")
             return None
     return None
 
 
-def _date_from_value(value) -> datetime.datetime:
+def _date_from_value(value, zone) -> datetime.datetime:
     if isinstance(value, datetime.datetime):
-        value = value.isoformat(" ")
-    elif isinstance(value, datetime.date):
+        # From a configuration's defaults (PyYAML): Ruby's YAML reads a zone-less one as UTC too.
+        return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    if isinstance(value, datetime.date):
         value = value.isoformat()
     if not isinstance(value, str):
         raise ValueError(f"date {value!r} not understood")
-    return parse_date(value)
+    if isinstance(value, YamlTimestamp) and ":" in value:
+        zone = datetime.UTC
+    return parse_date(value, zone)
 
 
-def _zone(tz: str | None) -> datetime.tzinfo:
+def _zone(tz: str | None, zone: datetime.tzinfo | None = None) -> datetime.tzinfo:
     if tz is None:
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return zone or zoneinfo.ZoneInfo(settings.TIME_ZONE)
     if tz in {"Z", "UTC", "GMT"}:
         return datetime.UTC
     digits = tz[1:].replace(":", "")
@@ -412,10 +451,6 @@ def _plain(value) -> str:
     return text
 
 
-def _is_false(value) -> bool:
-    return value is False or (isinstance(value, str) and value.strip().lower() in {"false", "no", "off"})
-
-
 def _excerpt_before(fragment: str, is_html: bool) -> str:
     text = " ".join(markdown.html_to_text(markdown.render(fragment, is_html=is_html)).split())
     if len(text) > 400:
@@ -423,32 +458,37 @@ def _excerpt_before(fragment: str, is_html: bool) -> str:
     return text
 
 
-def _legacy_url(permalink, published_at, categories, jekyll_slug, is_draft, name, warnings) -> str:
-    """The path the post had on the Jekyll site: its permalink, else Jekyll's default for a published post."""
-    local = published_at.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    if permalink := _scalar_text(permalink):
-        for token, replacement in (
-            (":categories", "/".join(c.lower() for c in categories)),
-            (":year", f"{local:%Y}"),
-            (":month", f"{local:%m}"),
-            (":day", f"{local:%d}"),
-            (":title", jekyll_slug),
-            (":slug", jekyll_slug),
-            (":output_ext", ".html"),
-        ):
-            permalink = permalink.replace(token, replacement)
-        path = posixpath.normpath("/" + unquote(permalink).strip())
-        path = "/" + path.lstrip("/")
-        url = path + "/" if permalink.endswith("/") and path != "/" else path
-    elif is_draft:
+def _legacy_url(site, meta, folders, relative_path, published_at, ext, name, warnings) -> str:
+    """The path Jekyll served the post at (decoded), or "" with a warning when there is none to keep."""
+    try:
+        jekyll_url = permalinks.url(
+            site=site, data=meta, path_cats=folders, relative_path=relative_path, date=published_at, ext=ext
+        )
+    except permalinks.UnknownPlaceholder as error:
+        warnings.append(f"{name}: no old URL kept: {error}")
         return ""
-    else:
-        prefix = "".join(f"/{c.lower()}" for c in categories)
-        url = f"{prefix}/{local:%Y/%m/%d}/{jekyll_slug}.html"
-    if len(url) > LEGACY_URL_MAX_LENGTH:
+    url = permalinks.served_path(jekyll_url)
+    if len(site.baseurl + url) > LEGACY_URL_MAX_LENGTH or len((site.baseurl + url).encode()) > LEGACY_URL_MAX_BYTES:
         warnings.append(f"{name}: old URL longer than {LEGACY_URL_MAX_LENGTH} characters; not kept")
         return ""
     return url
+
+
+def _with_defaults(defaults: dict, front_matter: dict) -> dict:
+    """Front matter over the site's defaults for the file, categories added together as Jekyll adds them."""
+    if not defaults:
+        return front_matter
+    merged = deep_merge(defaults, front_matter)
+    if "categories" in defaults and front_matter.get("categories") is not None:
+        merged["categories"] = permalinks.merge_categories(
+            permalinks.merge_categories([], defaults["categories"]), front_matter["categories"]
+        )
+    return merged
+
+
+def _unpublished(meta: dict) -> bool:
+    """Jekyll's rule: "published" present and false (or empty, which Ruby also takes as false)."""
+    return "published" in meta and (meta["published"] is False or meta["published"] is None)
 
 
 def _code_block(language: str, code: str, is_html: bool) -> str:

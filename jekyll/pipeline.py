@@ -10,19 +10,23 @@ import collections
 import contextlib
 import datetime
 import multiprocessing
+import os
 import signal
+import stat
 from collections.abc import Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from taggit.models import Tag
 
 from blog import markdown
 from blog.caching import bump_on_commit
-from blog.models import Post, TaggedPost
+from blog.models import SLUG_MAX_LENGTH, OldUrl, Post, TaggedPost, make_slug
 from jekyll import parse as jekyll
+from jekyll.site import Site
 
 SOURCE_PATH_MAX_LENGTH = Post._meta.get_field("source_path").max_length
 CREATED, UPDATED, UNCHANGED, DRAFT, FAILED = "created", "updated", "unchanged", "draft", "failed"
@@ -41,6 +45,11 @@ class SourceFile:
     path: Path
     name: str
     in_drafts: bool = False
+    # The Jekyll site it belongs to, and its path there (``_posts/en/2018-07-20-x.md``).
+    site: Site | None = None
+    relative_path: str = ""
+    # The folder it was found in: a link out of it is not followed.
+    root: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,10 @@ class Item:
     parsed: jekyll.ParsedPost | None = None
     failure: FileOutcome | None = None  # it could not be read or parsed
     post: Post | None = None  # the post it would update, tags prefetched
+    matched_by_url: bool = False
+    slug_taken: bool = False  # another post has the file's slug
+    slug: str = ""  # the new post's slug, once chosen (see Writer._choose_slug)
+    new_urls: tuple[str, ...] = ()  # old URLs the post does not have yet
     change: str = ""  # CREATED, UPDATED or UNCHANGED
     tags_changed: bool = True
     rendering: Future | None = None  # the task rendering this body, or that rendered it (at ``position``)
@@ -101,14 +114,23 @@ def read(source: SourceFile) -> Item:
     """Read and parse one file. Never raises for a bad file: the failure is kept for its outcome."""
     item = Item(source)
     try:
-        data = source.path.read_bytes()
-        mtime = datetime.datetime.fromtimestamp(source.path.stat().st_mtime, tz=datetime.UTC)
+        data, mtime = _read_bytes(source)
     except OSError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=f"cannot read: {error.strerror or error}")
         return item
+    except jekyll.JekyllError as error:
+        item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=str(error))
+        return item
     item.size = len(data)
     try:
-        item.parsed = jekyll.parse(data, name=source.name, in_drafts=source.in_drafts, fallback_date=mtime)
+        item.parsed = jekyll.parse(
+            data,
+            name=source.name,
+            in_drafts=source.in_drafts,
+            fallback_date=mtime,
+            site=source.site,
+            relative_path=source.relative_path or None,
+        )
     except jekyll.JekyllError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=str(error))
     except Exception as error:  # a parser bug must cost this file, never the rest of the import
@@ -117,26 +139,70 @@ def read(source: SourceFile) -> Item:
     return item
 
 
+def _read_bytes(source: SourceFile) -> tuple[bytes, datetime.datetime]:
+    """The file's bytes and modification time: never through a link out of the folder being imported, never
+    more than the size limit (checked before reading), never anything but a regular file (a FIFO would hang)."""
+    if source.root is not None and not source.path.resolve().is_relative_to(source.root.resolve()):
+        raise jekyll.JekyllError("a link to a file outside the folder being imported; not followed")
+    status = source.path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        raise jekyll.JekyllError("not a regular file")
+    if status.st_size > jekyll.MAX_FILE_BYTES:
+        raise jekyll.JekyllError(f"file is {status.st_size:,} bytes; the limit is {jekyll.MAX_FILE_BYTES:,}")
+    with open(source.path, "rb") as file:
+        data = file.read(jekyll.MAX_FILE_BYTES + 1)  # it may have grown since: decode() refuses it then
+        mtime = os.fstat(file.fileno()).st_mtime
+    return data, datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
+
+
 def prepare(batch: list[Item], renderer: "Renderer") -> None:
-    """Find the posts the batch's files would update (two queries), decide what changes, start the renders."""
+    """Find the posts the batch's files would update (three queries), decide what changes, start the renders.
+
+    A file is the post that has one of its old URLs (its Jekyll URL is its identity, whatever the post's slug
+    is now); else the post with its slug that came from the same file or has no old URL at all; else new.
+    """
     parsed = [item for item in batch if item.parsed is not None]
     if not parsed:
         return
+    urls = {url for item in parsed for url in item.parsed.old_urls}
+    owners = dict(OldUrl.objects.filter(path__in=urls).values_list("path", "post_id")) if urls else {}
     slugs = {item.parsed.slug for item in parsed}
-    posts = {post.slug: post for post in Post.objects.filter(slug__in=slugs).prefetch_related("tags")}
+    found = Post.objects.filter(Q(slug__in=slugs) | Q(pk__in=set(owners.values())) | Q(legacy_url__in=urls))
+    posts = list(found.prefetch_related("tags")) if urls or slugs else []
+    by_pk = {post.pk: post for post in posts}
+    by_slug = {post.slug: post for post in posts}
+    by_legacy = {post.legacy_url: post for post in sorted(posts, key=lambda post: post.pk, reverse=True)}
     to_render = []
     for item in parsed:
-        post = posts.get(item.parsed.slug)
+        post = _identify(item, owners, by_pk, by_slug, by_legacy)
         item.post = post
+        item.slug_taken = item.parsed.slug in by_slug and by_slug[item.parsed.slug] is not post
         if post is None:
             item.change = CREATED
         else:
+            item.new_urls = tuple(url for url in item.parsed.old_urls if owners.get(url) != post.pk)
             item.tags_changed = not _same_tags(post, item.parsed.tags)
-            unchanged = not item.tags_changed and _same_fields(post, _fields(item.parsed))
+            unchanged = not item.tags_changed and not item.new_urls and _same_fields(post, _fields(item.parsed))
             item.change = UNCHANGED if unchanged else UPDATED
         if item.change != UNCHANGED:
             to_render.append(item)
     renderer.start(to_render)
+
+
+def _identify(item: Item, owners: dict, by_pk: dict, by_slug: dict, by_legacy: dict) -> Post | None:
+    parsed = item.parsed
+    for url in parsed.old_urls:
+        if (post := by_pk.get(owners.get(url)) or by_legacy.get(url)) is not None:
+            item.matched_by_url = True
+            return post
+    post = by_slug.get(parsed.slug)
+    if post is None:
+        return None
+    relative = item.source.relative_path
+    same_file = post.source_path == item.source.name[:SOURCE_PATH_MAX_LENGTH] or (
+        relative and post.source_path.endswith("/" + relative)
+    )
+    return post if same_file or not post.legacy_url else None
 
 
 class Renderer:
@@ -236,8 +302,9 @@ class Writer:
     def __init__(self, *, dry_run: bool, renderer: Renderer):
         self.dry_run = dry_run
         self.renderer = renderer
-        # slug -> the file that took it in this import
+        # slug -> the file that took it in this import; the same for old URLs
         self.claimed: dict[str, str] = {}
+        self.claimed_urls: dict[str, str] = {}
         self.tags = Tags()
 
     def write(self, batch: list[Item]) -> list[FileOutcome]:
@@ -269,7 +336,7 @@ class Writer:
         If anything fails, the savepoint is rolled back and None returned: then each file is written on its
         own (``_write_file``), so that only a bad one fails.
         """
-        claimed = dict(self.claimed)
+        claimed, claimed_urls = dict(self.claimed), dict(self.claimed_urls)
         outcomes: list[FileOutcome] = []
         new: list[tuple[Item, Post, markdown.Rendered]] = []
         try:
@@ -284,7 +351,7 @@ class Writer:
                     outcomes.append(outcome or self._saved(item))
                 self._insert(new)
         except Exception:
-            self.claimed = claimed
+            self.claimed, self.claimed_urls = claimed, claimed_urls
             return None
         return outcomes
 
@@ -312,6 +379,8 @@ class Writer:
             self._insert([(item, post, rendered)])
             return
         post.save(rendered=rendered)
+        if item.new_urls:
+            OldUrl.objects.bulk_create([OldUrl(path=url, post=post) for url in item.new_urls], ignore_conflicts=True)
         if item.tags_changed:
             found: dict[str, Tag] = {}
             post.tags.set(self.tags.get(item.parsed.tags, found))
@@ -320,7 +389,7 @@ class Writer:
     def _prepared_post(self, item: Item) -> tuple[Post, markdown.Rendered]:
         """The file's post, new or its current one with the file's fields, and its body rendered."""
         parsed = item.parsed
-        post = item.post or Post(slug=parsed.slug)
+        post = item.post or Post(slug=item.slug or parsed.slug)
         for name, value in _fields(parsed).items():
             setattr(post, name, value)
         post.source_path = item.source.name[:SOURCE_PATH_MAX_LENGTH]
@@ -350,31 +419,66 @@ class Writer:
         for post, text in tagged:
             post.body_text = text
         Post.objects.bulk_update([post for post, _text in tagged], ["body_text"])
+        old_urls = [OldUrl(path=url, post=post) for item, post, _rendered in new for url in item.parsed.old_urls]
+        # A path another post already has stays with it (one path, one post).
+        OldUrl.objects.bulk_create(old_urls, ignore_conflicts=True)
         for _item, post, _rendered in new:
             # bulk_create sends no post_save: tell the cache what save() would have (blog.caching), and only it.
             bump_on_commit(instance=post, using=post._state.db)
         self.tags.remember(found)
 
     def _refused(self, item: Item) -> FileOutcome | None:
-        """Why the file cannot be written at all: it could not be read or parsed, or its slug is taken."""
+        """Why the file cannot be written at all: it could not be read or parsed, or another file in this import
+        has its Jekyll URL (on the Jekyll site one overwrote the other). Else settles what it becomes: a post
+        another file of this import already wrote is not this file's (a new post is made), and a new post's
+        slug is chosen."""
         if item.failure:
             return item.failure
-        if item.parsed.slug in self.claimed:
+        parsed = item.parsed
+        if (first := self.claimed_urls.get(parsed.legacy_url)) is not None and first != item.source.name:
             reason = (
-                f"slug {item.parsed.slug!r} is already taken by {self.claimed[item.parsed.slug]} in this import; "
-                "give one of them a 'slug:' in its front matter"
+                f"same Jekyll URL {parsed.legacy_url} as {first}, already imported: on the Jekyll site one file "
+                "overwrote the other; give one of them another 'permalink:' to keep both"
             )
-            return FileOutcome(name=item.source.name, outcome=FAILED, reason=reason, warnings=item.parsed.warnings)
+            return FileOutcome(name=item.source.name, outcome=FAILED, reason=reason, warnings=parsed.warnings)
+        if (
+            item.post is not None
+            and not item.matched_by_url
+            and self.claimed.get(item.post.slug, item.source.name) != item.source.name
+        ):
+            item.post, item.change, item.new_urls = None, CREATED, ()
+        if item.change == CREATED:
+            item.slug = self._choose_slug(item)
         return None
+
+    def _choose_slug(self, item: Item) -> str:
+        """The file's slug if no other post has it; else one with the file's folder (a language) or its date."""
+        base = item.parsed.slug
+        if base not in self.claimed and not item.slug_taken:
+            return base
+        short = base[: SLUG_MAX_LENGTH - 40].rstrip("-")
+        folders = [part for part in item.source.relative_path.split("/")[:-1] if part not in {"_posts", "_drafts"}]
+        local = item.parsed.published_at.astimezone(item.source.site.zone if item.source.site else datetime.UTC)
+        tried = [f"{short}-{make_slug(folder, 20)}" for folder in folders[:1] if make_slug(folder, 20)]
+        tried.append(f"{short}-{local:%Y-%m-%d}")
+        tried += [f"{short}-{local:%Y-%m-%d}-{n}" for n in range(2, 50)]
+        taken = set(Post.objects.filter(slug__in=tried).values_list("slug", flat=True))
+        for slug in tried:
+            if slug not in taken and slug not in self.claimed:
+                return slug
+        return Post.unique_slug(f"{short}-{local:%Y-%m-%d}")
 
     def _saved(self, item: Item) -> FileOutcome:
         parsed = item.parsed
-        self.claimed[parsed.slug] = item.source.name
+        slug = item.post.slug if item.post is not None else item.slug or parsed.slug
+        self.claimed[slug] = item.source.name
+        for url in parsed.old_urls:
+            self.claimed_urls.setdefault(url, item.source.name)
         return FileOutcome(
             name=item.source.name,
             outcome=DRAFT if parsed.is_draft else item.change,
             change=item.change,
-            slug=parsed.slug,
+            slug=slug,
             warnings=parsed.warnings,
         )
 
@@ -390,8 +494,9 @@ class Writer:
             return item.failure
         if outcome is not None and outcome.outcome == FAILED:
             return outcome
-        if item.parsed is not None and self.claimed.get(item.parsed.slug) == item.source.name:
-            del self.claimed[item.parsed.slug]  # the next file with this slug may have it
+        # The next file with this slug or URL may have it.
+        self.claimed = {slug: name for slug, name in self.claimed.items() if name != item.source.name}
+        self.claimed_urls = {url: name for url, name in self.claimed_urls.items() if name != item.source.name}
         return FileOutcome(name=item.source.name, outcome=FAILED, reason=reason)
 
 

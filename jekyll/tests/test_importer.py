@@ -333,8 +333,15 @@ MALFORMED = {
     "2024-02-14-big.md": (f"---\ntitle: Big\n---\n{TWO_MB_BODY}".encode(), "created", None),
     "2024-02-15-long-title.md": (f"---\ntitle: {LONG_TITLE}\n---\nBody\n".encode(), "created", None),
     "2024-02-16-draft.md": (b"---\ntitle: Not yet\npublished: false\n---\nBody\n", "draft", None),
-    "2024-02-17-same-slug.md": (b"---\ntitle: First claim\nslug: shared\n---\nBody\n", "created", None),
-    "2024-02-18-same-slug.md": (b"---\ntitle: Second claim\nslug: shared\n---\nBody\n", "failed", "already taken"),
+    # One Jekyll URL, two files: on the Jekyll site one overwrote the other.
+    "2024-02-17-same-slug.md": (b"---\ntitle: First claim\nslug: shared\npermalink: /s/\n---\nBody\n", "created", None),
+    "2024-02-18-same-slug.md": (
+        b"---\ntitle: Second claim\nslug: shared\npermalink: /s/\n---\nBody\n",
+        "failed",
+        "same Jekyll URL /s/ as",
+    ),
+    # One slug, another Jekyll URL: another post, under a slug of its own.
+    "2024-02-22-same-slug.md": (b"---\ntitle: Third claim\nslug: shared\n---\nBody\n", "created", None),
     "2024-02-19-not-a-mapping.md": (b"---\n- a\n- b\n---\nBody\n", "failed", "must be a mapping"),
     "2024-02-20-no-front-matter.md": (b"Just text\n", "failed", "no front matter"),
     "2024-02-21-bad-date-fallback.md": (b"---\ntitle: F\ndate: 2024-02-21 1:2 x\n---\nB\n", "created", None),
@@ -356,7 +363,7 @@ def test_malformed_files_each_get_their_stated_outcome_while_the_others_import(t
             wrong.append(f"{name}: expected {expected} ({reason}), got {outcome.line()}")
     assert wrong == []
     assert all(item.reason and Path(item.name).name in item.line() for item in report.failed)
-    assert report.counts == {"created": 12, "updated": 0, "unchanged": 0, "draft": 1, "failed": 10}
+    assert report.counts == {"created": 13, "updated": 0, "unchanged": 0, "draft": 1, "failed": 10}
 
     # What was imported was normalised.
     assert Post.objects.get(slug="missing-title").title == "Missing Title"
@@ -373,9 +380,11 @@ def test_malformed_files_each_get_their_stated_outcome_while_the_others_import(t
     assert Post.objects.get(slug="long-title").title == LONG_TITLE.strip()
     assert Post.objects.get(slug="draft").status == Post.Status.DRAFT
     assert Post.objects.get(slug="shared").title == "First claim"
+    assert Post.objects.get(slug="shared-2024-02-22").title == "Third claim"
+    assert "2024-02-17-same-slug.md" in by_name["2024-02-18-same-slug.md"].reason
     assert any("used the file-name date" in warning for warning in by_name["2024-02-21-bad-date-fallback.md"].warnings)
     # Nothing of the rejected files reached the database.
-    assert Post.objects.count() == 13
+    assert Post.objects.count() == 14
 
 
 # -- atomicity ---------------------------------------------------------------------------------------------------
@@ -620,11 +629,12 @@ def test_export_then_import_into_an_empty_database_gives_the_same_posts(tmp_path
     assert report.counts["failed"] == 0, [item.line() for item in report.failed]
     after = _state()
     assert len(after) == len(before) == 11
-    admin_before = next(row for row in before if row[0] == "Made-In-Admin")
-    admin_after = next(row for row in after if row[0] == "Made-In-Admin")
-    # A post made in the admin had no old URL; the export gives it Jekyll's default one.
-    assert admin_after[:9] + admin_after[10:] == admin_before[:9] + admin_before[10:]
-    assert [row for row in after if row[0] != "Made-In-Admin"] == [row for row in before if row[0] != "Made-In-Admin"]
+    # Posts with no old URL (one made in the admin, the seed, not named like a Jekyll post) get Jekyll's
+    # default one from the exported file's name; everything else comes back as it was.
+    no_old_url = {row[0] for row in before if not row[9] and row[7] == Post.Status.PUBLISHED}
+    assert no_old_url == {"Made-In-Admin", "when-connection-feels-far-away"}
+    assert [row[:9] + row[10:] for row in after] == [row[:9] + row[10:] for row in before]
+    assert [row for row in after if row[0] not in no_old_url] == [row for row in before if row[0] not in no_old_url]
 
 
 def test_exported_file_looks_like_the_seed(seed_path):
@@ -634,7 +644,8 @@ def test_exported_file_looks_like_the_seed(seed_path):
         "---\nlayout: post\ntitle: When Connection Feels Far Away\ndate: 2025-05-30 00:00:00 +0000\n"
         "tags: [Loneliness, Healing, Emotional Awareness, Self-Compassion]\nexcerpt: There are seasons"
     )
-    assert "\npermalink: /2025/05/30/when-connection-feels-far-away.html\n---\n\n<a href=" in text
+    # Not named like a Jekyll post (YYYY-MM-DD-title.md), the seed never had a Jekyll URL: none is made up.
+    assert "permalink:" not in text and "\n---\n\n<a href=" in text
     assert exporter.file_name(Post.objects.get()) == "2025-05-30-when-connection-feels-far-away.md"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from blog.models import Post
 from jekyll import parse as jekyll
+from jekyll.site import Site
 
 UTC = datetime.UTC
 
@@ -165,10 +166,21 @@ def test_front_matter_date_forms(front, expected):
 
 def test_naive_dates_are_read_in_the_site_time_zone(settings):
     settings.TIME_ZONE = "America/New_York"
-    post = parse("title: T\ndate: 2024-07-01 09:00:00")
+    post = parse('title: T\ndate: "2024-07-01 09:00:00"')
     assert post.published_at == datetime.datetime(2024, 7, 1, 13, tzinfo=UTC)
     from_name = parse("title: T", name="2024-01-15-winter.md")
     assert from_name.published_at == datetime.datetime(2024, 1, 15, 5, tzinfo=UTC)
+    # The site's own timezone: setting wins over this site's TIME_ZONE.
+    in_tokyo = parse("title: T", name="2024-01-15-winter.md", site=Site(timezone="Asia/Tokyo"))
+    assert in_tokyo.published_at == datetime.datetime(2024, 1, 14, 15, tzinfo=UTC)
+
+
+def test_an_unquoted_yaml_date_time_without_a_zone_is_utc_as_jekyll_reads_it(settings):
+    """Ruby's YAML gives Jekyll such a value as a UTC time (its URL's date is that moment in the site's zone)."""
+    settings.TIME_ZONE = "America/New_York"
+    post = parse("title: T\ndate: 2024-07-01 02:00:00", site=Site(timezone="America/Los_Angeles"))
+    assert post.published_at == datetime.datetime(2024, 7, 1, 2, tzinfo=UTC)
+    assert post.legacy_url == "/2024/06/30/a-post.html"
 
 
 def test_explicit_offset_wins_over_the_site_time_zone(settings):

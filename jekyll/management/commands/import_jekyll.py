@@ -8,8 +8,9 @@ from jekyll.importer import FAILED, FileOutcome, import_paths
 class Command(BaseCommand):
     help = (
         "Import Jekyll posts. PATH may be a file (any extension), a Jekyll site or its _posts/_drafts folder, "
-        "or a folder of .md/.markdown/.html files. Posts are matched by slug: new ones are created, changed "
-        "ones updated in place, nothing is deleted. Files are committed a hundred at a time: an interrupted "
+        "or a folder of .md/.markdown/.html files. Each site's _config.yml decides its posts' old URLs, dates "
+        "and what was public. Posts are matched by their old URL: new ones are created, changed ones updated "
+        "in place, nothing is deleted. Files are committed a hundred at a time: an interrupted "
         "import loses at most the last hundred, and running it again finishes the job. Exits non-zero when "
         "any file failed."
     )
@@ -19,8 +20,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Read, check and render everything, and write nothing."
         )
+        parser.add_argument(
+            "--config",
+            action="append",
+            metavar="FILE[,FILE...]",
+            help="Read these configuration files instead of the site's _config.yml, later ones winning, as "
+            "Jekyll's --config does (e.g. --config _config.yml,_config.production.yml).",
+        )
 
-    def handle(self, *args, paths, dry_run, verbosity, **options):
+    def handle(self, *args, paths, dry_run, config, verbosity, **options):
         on_terminal = self.stdout.isatty()
 
         def progress(done: int, total: int, outcome: FileOutcome) -> None:
@@ -33,9 +41,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"\r{done} of {total} files", ending="")
                 self.stdout.flush()
 
-        report = import_paths(paths, dry_run=dry_run, progress=progress)
+        config_files = [name for value in config or () for name in value.split(",") if name.strip()]
+        report = import_paths(paths, dry_run=dry_run, progress=progress, config_files=config_files)
         if verbosity < 1 and on_terminal and report.outcomes:
             self.stdout.write("")
+        for line in report.settings_lines():
+            self.stdout.write(line)
         style = self.style.ERROR if report.failed else self.style.SUCCESS
         self.stdout.write(style(report.summary()))
         if report.failed:
