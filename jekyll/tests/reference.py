@@ -4,6 +4,7 @@ Each post's body carries a marker (``QQMARK7QQ``); after ``jekyll build`` the fi
 Jekyll wrote that post, and so the path a web server answered for it.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -61,3 +62,15 @@ def serves(url: str, written: str) -> bool:
     if url.endswith("/"):
         return written == url + "index.html"
     return written == url or written.startswith(url + ".") and "/" not in written[len(url) :]
+
+
+def read_urls(source: Path) -> dict[str, str]:
+    """Each post of the site at ``source`` (its path in the site) -> the URL Jekyll gives it, read by Jekyll
+    itself without rendering (``site_urls.rb``)."""
+    script = Path(__file__).with_name("site_urls.rb")
+    environment = {**os.environ, "TZ": settings.TIME_ZONE, "LANG": "C.UTF-8"}
+    ruby = shutil.which("ruby") or "ruby"
+    done = subprocess.run(
+        [ruby, str(script), str(source)], check=True, env=environment, capture_output=True, timeout=300, text=True
+    )
+    return {item["path"]: item["url"] for item in json.loads(done.stdout)}

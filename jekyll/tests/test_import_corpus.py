@@ -13,7 +13,8 @@ import pytest
 
 from blog.models import Post
 from blog.tests.htmlcheck import dangerous_parts
-from jekyll import importer
+from jekyll import importer, permalinks, pipeline
+from jekyll.tests import reference
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jekyll"
 
@@ -71,3 +72,35 @@ def test_corpus_forms_come_out_right(corpus):
     assert Post.objects.get(title="Properties Draft").status == Post.Status.DRAFT
     assert Post.objects.get(slug="错误").body_format == Post.Format.HTML
     assert not Post.objects.filter(title="What Am I?").exists()  # inside a folder named like a post
+
+
+@pytest.mark.jekyll_reference
+@pytest.mark.skipif(reference.JEKYLL is None, reason=reference.SKIP_REASON)
+def test_corpus_old_urls_are_the_ones_jekyll_gives(corpus):
+    """Every corpus site root read by Jekyll 4.3 itself against the importer's old URLs; prints the numbers.
+
+    Rerun: ``.venv/bin/python -m pytest -s -m corpus jekyll/tests/test_import_corpus.py -k jekyll_gives``.
+    """
+    sources, _missing, sites, refused = importer.collect([corpus])
+    assert refused == []
+    ours = {(source.site.root, source.relative_path): pipeline.read(source) for source in sources}
+    identical, different, not_imported, jekyll_posts = 0, [], [], 0
+    for site in sites:
+        for path, url in reference.read_urls(site.root).items():
+            jekyll_posts += 1
+            item = ours.get((site.root, path))
+            if item is None or item.parsed is None:
+                not_imported.append(f"{site.root.name}/{path}: {item.failure.reason if item else 'not read'}")
+            elif item.parsed.legacy_url == permalinks.served_path(url):
+                identical += 1
+            else:
+                different.append(f"{site.root.name}/{path}: Jekyll {url}, ours {item.parsed.legacy_url!r}")
+    imported = identical + len(different)
+    print(  # noqa: T201 - the issue asks for the numbers
+        f"\n{len(sites)} sites, {jekyll_posts} posts Jekyll publishes; of the {imported} imported, {identical} "
+        f"({identical / imported:.1%}) have Jekyll's URL; {len(not_imported)} not imported"
+    )
+    for line in different + not_imported:
+        print(f"  {line}")  # noqa: T201
+    assert identical / imported >= 0.995
+    assert all("no front matter" in line for line in not_imported)
