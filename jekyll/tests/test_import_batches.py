@@ -220,7 +220,7 @@ def test_a_batch_that_cannot_be_written_fails_all_its_files_and_the_next_batches
     for n in range(1, 6):
         write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest, New]"))
     write(tmp_path, "2024-03-04-post-4-again.md", post_file(title="Post 4 again", extra="slug: post-4\n"))
-    real_create_together = import_pipeline.Writer._create_together
+    real_create_together = import_pipeline.Writer._create_together  # noqa: SLF001 - our own step, made to fail on cue
 
     def failing_after_writing_the_second_batch(self, batch):
         outcomes = real_create_together(self, batch)
@@ -425,7 +425,7 @@ def test_an_import_starts_a_new_content_version_and_knows_its_scheduled_posts(
     assert report.counts["created"] == 2
     assert len(callbacks) == 1  # one bump for the batch, once it is committed
     assert caching.content_version() != version
-    assert caching._stored_version()[1] == soon.replace(microsecond=0).timestamp()
+    assert caching._stored_version()[1] == soon.replace(microsecond=0).timestamp()  # noqa: SLF001 - our own cache record
 
 
 def test_an_import_with_debug_on_keeps_only_its_last_batch_s_statements(tmp_path, settings, monkeypatch):
