@@ -17,10 +17,8 @@ clear and states a choice where they are not:
 
 import datetime
 import hashlib
-import html
 import posixpath
 import re
-import secrets
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -30,7 +28,7 @@ from django.urls import reverse
 
 from blog import markdown
 from blog.models import SLUG_MAX_LENGTH, Post, make_slug
-from jekyll import permalinks
+from jekyll import liquid, permalinks
 from jekyll.site import Site, deep_merge
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -95,19 +93,6 @@ _DATE = re.compile(
 )
 _VALID_SLUG = re.compile(r"[-\w]+")
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
-
-# Liquid, Jekyll's template language. "-" is Liquid's whitespace control.
-_RAW = re.compile(r"{%-?\s*raw\s*-?%}(.*?){%-?\s*endraw\s*-?%}", re.S)
-_COMMENT = re.compile(r"{%-?\s*comment\s*-?%}.*?{%-?\s*endcomment\s*-?%}", re.S)
-_HIGHLIGHT = re.compile(
-    r"{%-?\s*highlight\s+[\"']?([\w+#.-]+)[\"']?[^%]*?-?%}[ \t]*\n?(.*?)\n?[ \t]*{%-?\s*endhighlight\s*-?%}", re.S
-)
-_SITE_URL = re.compile(r"{{-?\s*site\.(?:baseurl|url)\s*-?}}")
-_URL_FILTER = re.compile(r"{{-?\s*([\"'])([^\"'{}]*)\1\s*\|\s*(?:relative|absolute)_url\s*-?}}")
-_POST_URL = re.compile(r"{%-?\s*post_url\s+([^\s%]+)\s*-?%}")
-_LINK = re.compile(r"{%-?\s*link\s+([^\s%]+)\s*-?%}")
-_KRAMDOWN_TOC = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]*\{:[ \t]*toc[ \t]*\}[ \t]*$", re.M)
-_ANY_LIQUID = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 
 
 def parse(
@@ -268,38 +253,8 @@ def clean_tags(values, warnings: list[str]) -> list[str]:
 
 
 def convert_liquid(body: str, *, name: str, is_html: bool = False, warnings: list[str] | None = None) -> str:
-    """Convert the Liquid that has a static meaning; leave the rest as text and add a warning naming the file.
-
-    ``{% raw %}`` content is kept literally; ``{% highlight %}`` becomes fenced code (``<pre><code>`` in HTML
-    posts); ``{{ site.baseurl }}``/``{{ site.url }}`` become "" so links stay site-relative;
-    ``{% post_url %}`` and ``{% link _posts/... %}`` become the imported post's URL; ``{% comment %}``
-    blocks go; kramdown's ``* TOC`` + ``{:toc}`` becomes ``[TOC]``.
-    """
-    raw_parts: list[str] = []
-    # Placeholders for {% raw %} parts carry a nonce, so text that happens to look like one (private-use
-    # characters around a number) is left alone rather than taken for a placeholder.
-    nonce = secrets.token_hex(8)
-
-    def hold(match):
-        raw_parts.append(match.group(1))
-        return f"\ue000{nonce}:{len(raw_parts) - 1}\ue001"
-
-    body = _RAW.sub(hold, body)
-    body = _COMMENT.sub("", body)
-    body = _HIGHLIGHT.sub(lambda m: _code_block(m.group(1), m.group(2), is_html), body)
-    body = _SITE_URL.sub("", body)
-    body = _URL_FILTER.sub(lambda m: m.group(2), body)
-    body = _POST_URL.sub(lambda m: _post_link(m.group(1)) or m.group(0), body)
-    body = _LINK.sub(lambda m: _post_link(m.group(1), needs_posts_dir=True) or m.group(0), body)
-    if not is_html:
-        body = _KRAMDOWN_TOC.sub("[TOC]", body)
-    left = list(dict.fromkeys(" ".join(m.group(0).split())[:60] for m in _ANY_LIQUID.finditer(body)))
-    if left and warnings is not None:
-        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
-        warnings.append(f"{name}: Liquid left as text: {shown}")
-    if not raw_parts:
-        return body
-    return re.sub(f"\ue000{nonce}:(\\d+)\ue001", lambda m: raw_parts[int(m.group(1))], body)
+    """Convert the Liquid that has a static meaning (see :func:`jekyll.liquid.convert`), post links included."""
+    return liquid.convert(body, name=name, is_html=is_html, warnings=warnings, post_link=_post_link)
 
 
 def post_path_for_name(name: str) -> str | None:
@@ -489,15 +444,6 @@ def _with_defaults(defaults: dict, front_matter: dict) -> dict:
 def _unpublished(meta: dict) -> bool:
     """Jekyll's rule: "published" present and false (or empty, which Ruby also takes as false)."""
     return "published" in meta and (meta["published"] is False or meta["published"] is None)
-
-
-def _code_block(language: str, code: str, is_html: bool) -> str:
-    code = code.strip("\n")
-    if is_html:
-        return f'<pre><code class="language-{html.escape(language)}">{html.escape(code)}</code></pre>'
-    runs = [len(run) for run in re.findall(r"`{3,}", code)]
-    fence = "`" * max(3, max(runs, default=0) + 1)
-    return f"\n{fence}{language}\n{code}\n{fence}\n"
 
 
 def _post_link(target: str, *, needs_posts_dir: bool = False) -> str | None:

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
 from taggit.models import Tag
 
 from blog import markdown
 from blog.caching import bump_on_commit
-from blog.models import SLUG_MAX_LENGTH, OldUrl, Post, TaggedPost, make_slug
+from blog.models import OldUrl, Post, TaggedPost
+from jekyll import identity
 from jekyll import parse as jekyll
 from jekyll.site import Site
 
@@ -158,51 +158,30 @@ def _read_bytes(source: SourceFile) -> tuple[bytes, datetime.datetime]:
 def prepare(batch: list[Item], renderer: "Renderer") -> None:
     """Find the posts the batch's files would update (three queries), decide what changes, start the renders.
 
-    A file is the post that has one of its old URLs (its Jekyll URL is its identity, whatever the post's slug
-    is now); else the post with its slug that came from the same file or has no old URL at all; else new.
+    Which post a file is: see jekyll.identity.
     """
     parsed = [item for item in batch if item.parsed is not None]
     if not parsed:
         return
-    urls = {url for item in parsed for url in item.parsed.old_urls}
-    owners = dict(OldUrl.objects.filter(path__in=urls).values_list("path", "post_id")) if urls else {}
-    slugs = {item.parsed.slug for item in parsed}
-    found = Post.objects.filter(Q(slug__in=slugs) | Q(pk__in=set(owners.values())) | Q(legacy_url__in=urls))
-    posts = list(found.prefetch_related("tags")) if urls or slugs else []
-    by_pk = {post.pk: post for post in posts}
-    by_slug = {post.slug: post for post in posts}
-    by_legacy = {post.legacy_url: post for post in sorted(posts, key=lambda post: post.pk, reverse=True)}
+    known = identity.Known.lookup(
+        [(item.parsed, item.source.name[:SOURCE_PATH_MAX_LENGTH], item.source.relative_path) for item in parsed]
+    )
     to_render = []
     for item in parsed:
-        post = _identify(item, owners, by_pk, by_slug, by_legacy)
+        name = item.source.name[:SOURCE_PATH_MAX_LENGTH]
+        post, item.matched_by_url = known.post_for(item.parsed, name, item.source.relative_path)
         item.post = post
-        item.slug_taken = item.parsed.slug in by_slug and by_slug[item.parsed.slug] is not post
+        item.slug_taken = known.slug_taken(item.parsed.slug, post)
         if post is None:
             item.change = CREATED
         else:
-            item.new_urls = tuple(url for url in item.parsed.old_urls if owners.get(url) != post.pk)
+            item.new_urls = known.new_urls(item.parsed, post)
             item.tags_changed = not _same_tags(post, item.parsed.tags)
             unchanged = not item.tags_changed and not item.new_urls and _same_fields(post, _fields(item.parsed))
             item.change = UNCHANGED if unchanged else UPDATED
         if item.change != UNCHANGED:
             to_render.append(item)
     renderer.start(to_render)
-
-
-def _identify(item: Item, owners: dict, by_pk: dict, by_slug: dict, by_legacy: dict) -> Post | None:
-    parsed = item.parsed
-    for url in parsed.old_urls:
-        if (post := by_pk.get(owners.get(url)) or by_legacy.get(url)) is not None:
-            item.matched_by_url = True
-            return post
-    post = by_slug.get(parsed.slug)
-    if post is None:
-        return None
-    relative = item.source.relative_path
-    same_file = post.source_path == item.source.name[:SOURCE_PATH_MAX_LENGTH] or (
-        relative and post.source_path.endswith("/" + relative)
-    )
-    return post if same_file or not post.legacy_url else None
 
 
 class Renderer:
@@ -452,21 +431,13 @@ class Writer:
         return None
 
     def _choose_slug(self, item: Item) -> str:
-        """The file's slug if no other post has it; else one with the file's folder (a language) or its date."""
-        base = item.parsed.slug
-        if base not in self.claimed and not item.slug_taken:
-            return base
-        short = base[: SLUG_MAX_LENGTH - 40].rstrip("-")
-        folders = [part for part in item.source.relative_path.split("/")[:-1] if part not in {"_posts", "_drafts"}]
-        local = item.parsed.published_at.astimezone(item.source.site.zone if item.source.site else datetime.UTC)
-        tried = [f"{short}-{make_slug(folder, 20)}" for folder in folders[:1] if make_slug(folder, 20)]
-        tried.append(f"{short}-{local:%Y-%m-%d}")
-        tried += [f"{short}-{local:%Y-%m-%d}-{n}" for n in range(2, 50)]
-        taken = set(Post.objects.filter(slug__in=tried).values_list("slug", flat=True))
-        for slug in tried:
-            if slug not in taken and slug not in self.claimed:
-                return slug
-        return Post.unique_slug(f"{short}-{local:%Y-%m-%d}")
+        """The file's slug if no other post has it; else one with its folder or date (jekyll.identity)."""
+        if item.parsed.slug not in self.claimed and not item.slug_taken:
+            return item.parsed.slug
+        zone = item.source.site.zone if item.source.site else datetime.UTC
+        return identity.new_slug(
+            parsed=item.parsed, relative_path=item.source.relative_path, zone=zone, taken=self.claimed
+        )
 
     def _saved(self, item: Item) -> FileOutcome:
         parsed = item.parsed
