@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import yaml
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from blog import markdown
 from blog.models import SLUG_MAX_LENGTH, Post, make_slug
@@ -140,6 +141,8 @@ def parse(
         was_public = False
         warnings.append(f"{name}: Jekyll reads a .yml file as data and never published it; imported as a draft")
     is_draft = not was_public
+    if was_public and site.future and published_at > timezone.now():
+        warnings.append(f"{name}: dated in the future, which Jekyll published (future: true); here it shows from then")
     excerpt = _plain(meta.get("excerpt"))
     if not excerpt and (separator := _scalar_text(meta.get("excerpt_separator"))) and separator in body:
         excerpt = _excerpt_before(body.split(separator, 1)[0], is_html)

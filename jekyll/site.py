@@ -69,6 +69,11 @@ class Site:
             f"{len(self.defaults)} front matter default(s)",
             f"future {_yes(self.future)}, show_drafts {_yes(self.show_drafts)}, unpublished {_yes(self.unpublished)}",
         ]
+        if self.timezone and zoneinfo.ZoneInfo(self.timezone).key != settings.TIME_ZONE:
+            parts.append(
+                f"dates are kept as Jekyll had them and shown in this site's TIME_ZONE ({settings.TIME_ZONE}): "
+                f"set TIME_ZONE={self.timezone} to show the days the old site showed"
+            )
         where = str(self.root) if self.root is not None else "files given one by one"
         return f"site {where}: read {read}; " + "; ".join(parts)
 

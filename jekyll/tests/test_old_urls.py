@@ -1,9 +1,11 @@
 """A post's identity is its Jekyll URL; every old URL answers 301; the importer reads only what it was given."""
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from blog.models import OldUrl, Post
 from jekyll import importer
@@ -111,7 +113,14 @@ def test_the_import_report_states_the_settings_it_used(tmp_path):
     line = report.settings_lines()[0]
     assert "_config.prod.yml" in line and "permalink /:year/:title/" in line
     assert "timezone Europe/Paris" in line and "baseurl /b" in line and "future true" in line
+    assert "set TIME_ZONE=Europe/Paris to show the days the old site showed" in line
     assert Post.objects.get().legacy_url == "/2020/calm/"
+
+    out = io.StringIO()
+    call_command(
+        "import_jekyll", str(tmp_path), "--config", f"{tmp_path}/_config.yml,{tmp_path}/_config.prod.yml", stdout=out
+    )
+    assert "unchanged 1" in out.getvalue() and "permalink /:year/:title/" in out.getvalue()
 
 
 def test_a_link_out_of_the_folder_is_not_followed(tmp_path):
