@@ -17,6 +17,7 @@ import datetime
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from jekyll.site import Site
@@ -119,42 +120,57 @@ def served_path(jekyll_url: str) -> str:
     return path + "/" if jekyll_url.endswith("/") and path != "/" else path
 
 
-def placeholders(*, data, path_cats, relative_path, date, ext, output_ext) -> dict[str, str]:
-    """Every placeholder's value for one post (Jekyll's ``UrlDrop``)."""
+def placeholders(*, data, path_cats, relative_path, date, ext, output_ext) -> dict[str, Callable[[], str]]:
+    """Every placeholder Jekyll documents for posts (its ``UrlDrop``), each worked out only if the URL uses it."""
     basename = posixpath.basename(relative_path)
     stem = basename[: -len(ext)] if ext and basename.endswith(ext) else basename
-    # Jekyll fills a missing "slug" with the file name's (after the date, trailing dots dropped).
-    slug_value = data.get("slug")
-    slug_text = ruby_str(slug_value) if slug_value not in (None, False) else file_slug(relative_path)[1]
-    cats = categories(data, path_cats)
-    cleaned = relative_path[: len(relative_path) - len(ext)] if ext else relative_path
-    cleaned = cleaned.replace("_posts", "", 1).rstrip(".")
+
+    def slug_text() -> str:
+        # Jekyll fills a missing "slug" with the file name's (after the date, trailing dots dropped).
+        value = data.get("slug")
+        return ruby_str(value) if value not in (None, False) else file_slug(relative_path)[1]
+
+    def cleaned_path() -> str:
+        cleaned = relative_path[: len(relative_path) - len(ext)] if ext else relative_path
+        return cleaned.replace("_posts", "", 1).rstrip(".")
+
+    def joined(convert) -> Callable[[], str]:
+        return lambda: "/".join(_union([], [convert(c) for c in categories(data, path_cats)]))
+
+    def formatted(spec: str) -> Callable[[], str]:
+        return lambda: format(date, spec)
+
     return {
-        "collection": "posts",
-        "name": slugify(stem),
-        "title": slugify(slug_text, mode="pretty", cased=True),
-        "slug": slugify(slug_text),
-        "categories": "/".join(_union([], [c.lower() for c in cats])),
-        "slugified_categories": "/".join(_union([], [slugify(c) for c in cats])),
-        "path": cleaned,
-        "output_ext": output_ext,
-        "year": f"{date:%Y}",
-        "month": f"{date:%m}",
-        "day": f"{date:%d}",
-        "hour": f"{date:%H}",
-        "minute": f"{date:%M}",
-        "second": f"{date:%S}",
-        "i_day": str(date.day),
-        "i_month": str(date.month),
-        "short_month": f"{date:%b}",
-        "long_month": f"{date:%B}",
-        "short_year": f"{date:%y}",
-        "w_year": str(date.isocalendar().year),
-        "week": f"{date.isocalendar().week:02d}",
-        "w_day": str(date.isoweekday()),
-        "short_day": f"{date:%a}",
-        "long_day": f"{date:%A}",
-        "y_day": f"{date:%j}",
+        "collection": lambda: "posts",
+        "name": lambda: slugify(stem),
+        "title": lambda: slugify(slug_text(), mode="pretty", cased=True),
+        "slug": lambda: slugify(slug_text()),
+        "categories": joined(str.lower),
+        "slugified_categories": joined(slugify),
+        "path": cleaned_path,
+        "output_ext": lambda: output_ext,
+        **{
+            name: formatted(spec)
+            for name, spec in (
+                ("year", "%Y"),
+                ("month", "%m"),
+                ("day", "%d"),
+                ("hour", "%H"),
+                ("minute", "%M"),
+                ("second", "%S"),
+                ("short_month", "%b"),
+                ("long_month", "%B"),
+                ("short_year", "%y"),
+                ("short_day", "%a"),
+                ("long_day", "%A"),
+                ("y_day", "%j"),
+            )
+        },
+        "i_day": lambda: str(date.day),
+        "i_month": lambda: str(date.month),
+        "w_year": lambda: str(date.isocalendar().year),
+        "week": lambda: f"{date.isocalendar().week:02d}",
+        "w_day": lambda: str(date.isoweekday()),
     }
 
 
@@ -186,14 +202,14 @@ def _output_ext(site: Site, permalink: str, ext: str) -> str:
     return ".html" if ext.lower() in site.markdown_ext else ext
 
 
-def _generate(template: str, values: dict[str, str]) -> str:
+def _generate(template: str, values: dict[str, Callable[[], str]]) -> str:
     def replace(match: re.Match) -> str:
         name = match.group(1)
         # Jekyll allows a "_" after a placeholder (":month_:day"); its code ends up trying only the name without it.
         key = name[:-1] if name.endswith("_") else name
         if key not in values:
             raise UnknownPlaceholder(f"the permalink {template!r} has no placeholder ':{key}'")
-        return _escape(values[key]) + match.group(0)[len(key) + 1 :]
+        return _escape(values[key]()) + match.group(0)[len(key) + 1 :]
 
     return _PLACEHOLDER.sub(replace, template)
 

@@ -142,7 +142,8 @@ def read(source: SourceFile) -> Item:
 def _read_bytes(source: SourceFile) -> tuple[bytes, datetime.datetime]:
     """The file's bytes and modification time: never through a link out of the folder being imported, never
     more than the size limit (checked before reading), never anything but a regular file (a FIFO would hang)."""
-    if source.root is not None and not source.path.resolve().is_relative_to(source.root.resolve()):
+    # Folders below the one given are walked without following links: only the file itself can be one.
+    if source.root is not None and source.path.is_symlink() and not _inside(source.path, source.root):
         raise jekyll.JekyllError("a link to a file outside the folder being imported; not followed")
     status = source.path.stat()
     if not stat.S_ISREG(status.st_mode):
@@ -153,6 +154,10 @@ def _read_bytes(source: SourceFile) -> tuple[bytes, datetime.datetime]:
         data = file.read(jekyll.MAX_FILE_BYTES + 1)  # it may have grown since: decode() refuses it then
         mtime = os.fstat(file.fileno()).st_mtime
     return data, datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def prepare(batch: list[Item], renderer: "Renderer") -> None:

@@ -16,6 +16,7 @@ Jekyll's own rules (4.3), kept here so that an imported post's old URL is the on
 
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -54,7 +55,7 @@ class Site:
     unpublished: bool = False
     markdown_ext: frozenset[str] = field(default_factory=lambda: _extensions(DEFAULT_MARKDOWN_EXT))
 
-    @property
+    @cached_property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone or settings.TIME_ZONE)
 
