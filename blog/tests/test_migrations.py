@@ -118,17 +118,17 @@ def test_an_existing_site_from_before_the_move_keeps_every_row(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_old_urls_start_from_each_posts_legacy_url():
-    """Migration 0005 on an existing site: every legacy_url becomes an old URL row; a path two posts claimed
+    """Migration 0006 on an existing site: every legacy_url becomes an old URL row; a path two posts claimed
     stays with the older post, as the redirect found it before."""
-    old_apps = migrate([("blog", "0004_site_settings")])
+    old_apps = migrate([("blog", "0005_image")])
     OldPost = old_apps.get_model("blog", "Post")
     now = timezone.now()
     fields = {"body": "x", "status": "published", "published_at": now}
     first = OldPost.objects.create(title="One", slug="one", legacy_url="/2020/01/01/one.html", **fields)
     OldPost.objects.create(title="Copy", slug="copy", legacy_url="/2020/01/01/one.html", **fields)
     OldPost.objects.create(title="None", slug="none", legacy_url="", **fields)
-    new_apps = migrate([("blog", "0005_old_urls")])
+    new_apps = migrate([("blog", "0006_old_urls")])
     OldUrl = new_apps.get_model("blog", "OldUrl")
     assert list(OldUrl.objects.values_list("path", "post_id")) == [("/2020/01/01/one.html", first.pk)]
-    migrate([("blog", "0004_site_settings")])
+    migrate([("blog", "0005_image")])
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
