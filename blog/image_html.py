@@ -21,6 +21,7 @@ from blog.models import Image
 
 # nh3 writes every attribute in double quotes and escapes any quote inside one.
 _IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+_OPEN_LINK = re.compile(r"<a\b")
 _ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
 # Readers see one column of text at most about 700 px wide; phones the width of the screen.
 SIZES = "(min-width: 48em) 700px, 100vw"
@@ -66,6 +67,9 @@ def present_images(fragment: str) -> str:
                 loading = "eager" if seen == 1 else "lazy"
                 return format_html('<img src="{}" alt="{}" loading="{}" decoding="async">', src, alt, loading)
             label = alt or host
+            if _inside_link(fragment, match.start()):
+                # A linked picture (the link leads on by itself): no link inside a link.
+                return format_html('<span class="image-elsewhere">Picture: {}</span>', label)
             return format_html(
                 '<a class="image-elsewhere" href="{}" rel="nofollow noopener noreferrer">Picture: {}</a>', src, label
             )
@@ -74,6 +78,11 @@ def present_images(fragment: str) -> str:
         )
 
     return _IMG.sub(replace, fragment)
+
+
+def _inside_link(fragment: str, position: int) -> bool:
+    before = fragment[:position]
+    return len(_OPEN_LINK.findall(before)) > before.count("</a>")
 
 
 def _stored_tag(image: Image, alt: str, *, first: bool) -> str:

@@ -78,6 +78,11 @@ _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _BUTTON_LINK = re.compile(r"<a\b[^>]*\bclass=\"[^\"]*\bback-button\b[^\"]*\"[^>]*>.*?</a>", re.S | re.I)
 _LONE_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S | re.I)
+# What blog.image_html puts where a picture cannot load: words about a picture, not the essay's own, so
+# a first paragraph reads the same before and after the pictures are matched with media storage.
+_PICTURE_STAND_IN = re.compile(
+    r'<span class="image-(?:missing|elsewhere)">.*?</span>|<a class="image-elsewhere"[^>]*>.*?</a>', re.S
+)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
 _ASCII_NON_WORD_TO_SPACE = bytes(
     byte if byte < 128 and (chr(byte).isalnum() or chr(byte) == "_") else ord(" ") for byte in range(256)
@@ -231,14 +236,14 @@ def html_to_text(fragment: str) -> str:
 def first_paragraph(fragment: str, limit: int = 400) -> str:
     """The first paragraph with words in it, as plain text, cut at a word boundary."""
     for match in _PARAGRAPH.finditer(fragment):
-        inner = match.group(1).strip()
+        inner = _PICTURE_STAND_IN.sub("", match.group(1)).strip()
         if _LONE_LINK.fullmatch(inner):
             continue  # a paragraph that is only a link (a button, a "listen here") introduces nothing
         text = " ".join(html.unescape(_TAG.sub("", inner)).split())
         if _WORD.search(text) and len(text) > 1:
             break
     else:
-        text = html_to_text(fragment).split("\n", 1)[0] if fragment else ""
+        text = html_to_text(_PICTURE_STAND_IN.sub("", fragment)).split("\n", 1)[0] if fragment else ""
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—– ")

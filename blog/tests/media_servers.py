@@ -3,6 +3,7 @@
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 
@@ -22,8 +23,10 @@ def s3_server():
     import boto3
 
     port = _free_port()
+    # Started outside the project: our ``responses`` app would shadow the PyPI package moto imports.
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        cwd=tempfile.gettempdir(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -251,3 +251,17 @@ class TestAdmin:
         unused = images.store_image(data=picture(640, 480))
         staff_client.post(reverse("admin:blog_image_delete", args=[unused.pk]), {"post": "yes"})
         assert not Image.objects.filter(pk=unused.pk).exists()
+
+
+def test_a_pictures_stand_in_never_becomes_the_excerpt(media):
+    post = PostFactory(
+        body="![The old lighthouse](/img/lighthouse.jpg)\n\nThe sea was calm. ![Sea](https://x.example/s.jpg)"
+    )
+    assert post.excerpt == "The sea was calm."
+
+
+def test_a_linked_picture_elsewhere_becomes_words_inside_the_link(media):
+    post = PostFactory(body="[![foo](https://photos.example.net/a.jpg)](https://example.net/album)")
+    assert '<a href="https://example.net/album"' in post.body_html
+    assert '<span class="image-elsewhere">Picture: foo</span></a>' in post.body_html
+    assert post.body_html.count("<a ") == 1
