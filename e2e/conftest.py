@@ -14,6 +14,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 import pytest  # noqa: E402
+
+# Shared checks outside test modules still get pytest's detailed assertion messages.
+pytest.register_assert_rewrite("e2e.journey")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from e2e.browser import AXE_URL_PATH, WIDTHS, chromium_missing, launch, log_in, serve_axe  # noqa: E402

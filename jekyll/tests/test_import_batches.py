@@ -20,7 +20,7 @@ from blog import caching, markdown, search
 from blog.models import Post, TaggedPost
 from jekyll import importer
 from jekyll import pipeline as import_pipeline
-from jekyll.tests.test_importer import DEMO_POSTS, MALFORMED, outcomes, post_file, write
+from jekyll.tests.helpers import DEMO_POSTS, MALFORMED, outcomes, post_file, write
 
 pytestmark = pytest.mark.django_db
 
