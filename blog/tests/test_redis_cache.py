@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from blog.tests.factories import PostFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]
 
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 
