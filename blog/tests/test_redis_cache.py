@@ -1,6 +1,6 @@
 """The page cache and content version on a real redis-server (Django's built-in Redis backend).
 
-`.ci/run` starts redis-server and sets REDIS_URL_FOR_TESTS. Without a reachable server the
+`make test` starts redis-server and sets REDIS_URL_FOR_TESTS (scripts/with-services.sh). Without a reachable server the
 tests are skipped on a developer's machine but fail in CI (CI=true): there they must run.
 """
 
