@@ -32,7 +32,7 @@ cleanup() {
   rm -rf "$services_dir"
 }
 trap cleanup EXIT
-# A Ctrl-C or kill still runs cleanup (through EXIT) and reports the interruption.
+# On Ctrl-C or a kill, bash runs these once the running command has ended; EXIT then cleans up.
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -65,5 +65,6 @@ echo "services: redis-server on 127.0.0.1:$redis_port"
 
 export TEST_POSTGRES_URL="postgres://site:site@127.0.0.1:$pg_port/site"
 export REDIS_URL_FOR_TESTS="redis://127.0.0.1:$redis_port/0"
-# Not exec: the trap above must outlive the command to clean up after it.
+# In the foreground, so that a Ctrl-C reaches the command as it reaches us (bash makes a background
+# command ignore it). Not exec: the EXIT trap must outlive the command to clean up after it.
 "$@"
