@@ -115,8 +115,9 @@ screenshots: dev-deps node-deps
 
 # Options from the environment, e.g. a quick run: BENCH_SIZES=1000 BENCH_SECONDS=3 BENCH_IMPORT_FILES=500 make bench
 # (also BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_KEEP=1, BENCH_DATABASE_URL, BENCH_REDIS_URL; see `python -m bench -h`).
-# Numbers and how to read them: bench/README.md.
+# Numbers and how to read them: bench/README.md. wrk drives the load (without it, a slower Python driver would).
 bench: dev-deps
+	@scripts/debian-packages.sh wrk
 	$(PY) -m bench
 
 clean:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the named Debian packages that are missing, so `make test` needs nothing but the clone.
+# Install the named Debian packages that are missing, so `make test` (or `make bench`) needs nothing but the clone.
 # As root it runs apt-get itself; otherwise it names the one command to run and stops.
 # A second run finds everything installed and does nothing.
 set -euo pipefail
@@ -11,7 +11,7 @@ done
 ((${#missing[@]})) || exit 0
 
 if [ "$(id -u)" != 0 ]; then
-  echo "error: the tests need Debian packages that are not installed: ${missing[*]}" >&2
+  echo "error: these Debian packages are needed and not installed: ${missing[*]}" >&2
   echo "Run this once, then run make again:" >&2
   echo "    sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
   exit 1
