@@ -24,7 +24,7 @@ PYTHON_FOR_VENV := $(shell \
 # runs against, and Jekyll itself for the importer's reference tests. npm only when there is no node at all.
 TEST_PACKAGES := chromium postgresql redis-server jekyll $(if $(shell command -v npm),,nodejs npm)
 # The fast loop leaves out what needs a browser, a server, other processes, ../shared or many seconds.
-FAST_MARKERS := not e2e and not server and not corpus and not slow
+FAST_MARKERS := not e2e and not server and not corpus and not slow and not jekyll_reference
 
 .PHONY: help run test test-fast test-deps lint format check pytest pytest-pg e2e bench lighthouse screenshots \
 	clean venv dev-deps node-deps
