@@ -26,10 +26,20 @@ WIDTHS = {"mobile": 375, "desktop": 1280}
 SCHEMES = ("light", "dark")
 
 
+def chromium_missing() -> str:
+    """Why the browser cannot start, with the fix; empty when it can."""
+    if Path(CHROMIUM_PATH).exists():
+        return ""
+    return (
+        f"Chromium not found at {CHROMIUM_PATH}: the browser tests need Debian's chromium package. "
+        "`make test` installs it (as root), or run `sudo apt-get install -y chromium`."
+    )
+
+
 def launch(playwright):
     """Debian's Chromium through Playwright; fails clearly when it is not installed."""
-    if not Path(CHROMIUM_PATH).exists():
-        raise RuntimeError(f"Chromium not found at {CHROMIUM_PATH}: install Debian's chromium package (.ci/run does).")
+    if problem := chromium_missing():
+        raise RuntimeError(problem)
     return playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True)
 
 

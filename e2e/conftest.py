@@ -14,17 +14,42 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 import pytest  # noqa: E402
+
+# Shared checks outside test modules still get pytest's detailed assertion messages.
+pytest.register_assert_rewrite("e2e.journey")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from e2e.browser import AXE_URL_PATH, WIDTHS, launch, log_in, serve_axe  # noqa: E402
+from e2e.browser import AXE_URL_PATH, WIDTHS, chromium_missing, launch, log_in, serve_axe  # noqa: E402
 from e2e.demo import create_demo_content  # noqa: E402
 
 PASSWORD = "a calm and long passphrase 42"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium, one browser test fails saying how to install it and the rest are deselected.
+
+    Thirty failures with the same cause would only bury the fix. ``trylast``: after ``-m`` has
+    deselected, so a run without browser tests never looks for a browser. (``pytest.exit`` here
+    would crash the xdist workers instead.)
+    """
+    browser_tests = [item for item in items if item.get_closest_marker("e2e")]
+    problem = chromium_missing() if browser_tests else ""
+    if not problem:
+        return
+    first, *rest = browser_tests
+    if rest:
+        config.hook.pytest_deselected(items=rest)
+        left_out = {id(item) for item in rest}
+        items[:] = [item for item in items if id(item) not in left_out]
+    first.runtest = lambda: pytest.fail(problem, pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the whole run; each test gets fresh contexts, which are cheap."""
+    if problem := chromium_missing():
+        pytest.fail(problem, pytrace=False)
     with sync_playwright() as playwright:
         browser = launch(playwright)
         yield browser

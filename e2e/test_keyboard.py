@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Favourite
 from e2e.browser import tab_to
-from e2e.test_member_journey import EMAIL, NOTE, PASSWORD, assert_export, emailed_path
+from e2e.journey import EMAIL, NOTE, PASSWORD, assert_export, emailed_path
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,8 @@ import config.settings as real_settings
 from accounts.tests.factories import MemberFactory
 from accounts.tests.helpers import NEW_PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Dozens of real Argon2 hashes: `make test` runs it, `make test-fast` leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ROUNDS = 15
 

@@ -34,12 +34,14 @@ def sqlite_settings(tmp_path_factory):
     return {**json.loads(result.stdout.strip().splitlines()[-1]), "var_dir": var_dir}
 
 
+@pytest.mark.slow
 def test_the_default_database_is_a_file_in_wal_mode(sqlite_settings):
     assert sqlite_settings["name"] == str(sqlite_settings["var_dir"] / "db.sqlite3")
     assert (sqlite_settings["var_dir"] / "db.sqlite3").exists()
     assert sqlite_settings["pragmas"]["journal_mode"] == "wal"
 
 
+@pytest.mark.slow
 def test_writers_wait_for_each_other_and_transactions_take_the_write_lock_at_begin(sqlite_settings):
     assert sqlite_settings["pragmas"]["busy_timeout"] >= 5000
     assert sqlite_settings["transaction_mode"] == "IMMEDIATE"
@@ -96,6 +98,7 @@ def _second_writer_result(path, options) -> str:
     return outcome["second"]
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_for_the_first_instead_of_failing(sqlite_settings, tmp_path, django_db_blocker):
     path = tmp_path / "writers.sqlite3"
     options = sqlite_settings["options"]

@@ -134,6 +134,7 @@ def test_the_table_is_big_enough():
     assert len(HOSTILE_CONTENT) >= 30
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("payload", HOSTILE_CONTENT)
 def test_no_executable_markup_survives(client, member, payload):
     post = hostile_post(payload)

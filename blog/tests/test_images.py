@@ -28,7 +28,8 @@ def s3_endpoint():
         yield endpoint, client
 
 
-@pytest.fixture(params=["files", "s3"])
+# The S3 half starts moto's server: `make test` runs it, `make test-fast` leaves it out.
+@pytest.fixture(params=["files", pytest.param("s3", marks=pytest.mark.server)])
 def media(request, settings, tmp_path):
     """Media storage for one test: a private folder, or the S3 server's bucket."""
     if request.param == "files":
@@ -207,6 +208,7 @@ class TestOnThePage:
         assert f'src="https://cdn.example.org/m/{stored.name}"' in post.body_html
 
 
+@pytest.mark.server
 def test_the_s3_bucket_holds_the_files(s3_endpoint, settings):
     endpoint, client = s3_endpoint
     settings.STORAGES = {**settings.STORAGES, "default": s3_storage_settings(endpoint)}

@@ -79,6 +79,7 @@ def test_the_move_can_be_undone_and_done_again():
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the column move is SQLite's; PostgreSQL changes only state")
+@pytest.mark.slow
 def test_an_existing_site_from_before_the_move_keeps_every_row(tmp_path):
     """A database built at 0002 has the text columns in the middle: 0003 moves them last and loses nothing."""
     assert manage("migrate", "blog", "0002", var_dir=tmp_path).returncode == 0

@@ -1,6 +1,6 @@
 """The page cache and content version on a real redis-server (Django's built-in Redis backend).
 
-`.ci/run` starts redis-server and sets REDIS_URL_FOR_TESTS. Without a reachable server the
+`make test` starts redis-server and sets REDIS_URL_FOR_TESTS (scripts/with-services.sh). Without a reachable server the
 tests are skipped on a developer's machine but fail in CI (CI=true): there they must run.
 """
 
@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from blog.tests.factories import PostFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]
 
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 

@@ -16,7 +16,8 @@ from django.urls import URLResolver, get_resolver
 from accounts import services
 from blog.tests.factories import PostFactory
 
-pytestmark = pytest.mark.django_db
+# Every route, twice: the biggest sweep in the suite, so `make test-fast` leaves it to `make test`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TEN_KB = ("self-care " * 1100)[:10_240]
 

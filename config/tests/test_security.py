@@ -14,6 +14,7 @@ from blog.tests.fresh_process import manage, shell
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_check_deploy_reports_no_issue_in_production_like_settings(tmp_path):
     result = manage(
         "check",
@@ -31,6 +32,7 @@ def test_check_deploy_reports_no_issue_in_production_like_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_https_mode_turns_on_secure_cookies_hsts_and_the_proxy_aware_redirect(tmp_path):
     probe = (
         "from django.conf import settings as s; "

@@ -1,6 +1,11 @@
 """Configuration from the environment: the secret key rule, read in fresh processes."""
 
+import pytest
+
 from blog.tests.fresh_process import manage, shell
+
+# Each test starts Python processes with a fresh environment.
+pytestmark = pytest.mark.slow
 
 PRINT_KEY = "from django.conf import settings; print(settings.SECRET_KEY)"
 

@@ -20,7 +20,7 @@ from blog import caching, markdown, search
 from blog.models import Post, TaggedPost
 from jekyll import importer
 from jekyll import pipeline as import_pipeline
-from jekyll.tests.test_importer import DEMO_POSTS, MALFORMED, outcomes, post_file, write
+from jekyll.tests.helpers import DEMO_POSTS, MALFORMED, outcomes, post_file, write
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,7 @@ class NeverStartingPool:
         pass
 
 
+@pytest.mark.slow
 def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_batches, monkeypatch):
     folder = mixed_folder(tmp_path)
     monkeypatch.setattr(import_pipeline, "ProcessPoolExecutor", CountingPool)
@@ -156,6 +157,7 @@ def test_one_file_at_a_time_imports_the_same_as_batches(tmp_path, monkeypatch):
     assert_derived_fields_are_fresh()
 
 
+@pytest.mark.slow
 def test_a_dry_run_with_workers_writes_nothing_and_says_the_same(tmp_path, small_batches):
     folder = mixed_folder(tmp_path)
     dry = importer.import_paths([folder], workers=2, dry_run=True)

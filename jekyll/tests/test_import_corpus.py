@@ -27,7 +27,7 @@ KNOWN_REASONS = re.compile(r"^(no front matter|empty file|no date|same Jekyll UR
 @pytest.fixture(scope="module")
 def corpus():
     if not CORPUS.is_dir():
-        pytest.skip("corpus not present")
+        pytest.skip(f"{CORPUS} is missing: these tests read the Jekyll corpus from ../shared beside the clone")
     return CORPUS
 
 

@@ -1,32 +1,9 @@
-"""Account-related settings as production reads them: Argon2 first, mail from EMAIL_URL."""
+"""EMAIL_URL, one string in the environment, becomes the mailer Django sends through."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-import config.settings as real_settings
 from config.settings import mailer_from_url
-
-
-def test_argon2_hashes_passwords_in_real_settings():
-    # The root conftest swaps in a fast hasher per test; the module itself must say Argon2.
-    assert real_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-
-
-def test_argon2_is_installed_and_verifies(settings):
-    from django.contrib.auth.hashers import check_password, make_password
-
-    settings.PASSWORD_HASHERS = real_settings.PASSWORD_HASHERS
-    encoded = make_password("a calm and long passphrase")
-    assert encoded.startswith("argon2$argon2id$")
-    assert check_password("a calm and long passphrase", encoded)
-
-
-def test_allauth_is_wired_to_our_adapter_and_forms():
-    assert real_settings.ACCOUNT_ADAPTER == "accounts.adapter.AccountAdapter"
-    assert real_settings.ACCOUNT_FORMS["signup"] == "accounts.forms.SignupForm"
-    assert sorted(real_settings.ACCOUNT_LOGIN_METHODS) == ["email"]
-    assert real_settings.ACCOUNT_PREVENT_ENUMERATION is True
-    assert real_settings.ACCOUNT_LOGOUT_ON_GET is False
 
 
 def test_console_mail_by_default():
@@ -60,6 +37,16 @@ def test_plain_smtp_without_credentials_and_query_options():
     assert options["username"] == options["password"] == ""
     assert (options["use_ssl"], options["use_tls"], options["timeout"]) == (False, False, 3)
     assert mailer_from_url("smtp://relay.example.org?tls=1")["OPTIONS"]["use_tls"] is True
+
+
+def test_the_mailer_built_from_the_url_is_the_one_django_sends_through(settings):
+    from django.core.mail import mailers
+    from django.core.mail.backends.smtp import EmailBackend
+
+    settings.MAILERS = {"default": mailer_from_url("smtp://u:p@relay.example.org:2525?timeout=4")}
+    mailer = mailers["default"]
+    assert isinstance(mailer, EmailBackend)
+    assert (mailer.host, mailer.port, mailer.username, mailer.timeout) == ("relay.example.org", 2525, "u", 4)
 
 
 def test_unknown_scheme_is_refused_clearly():
