@@ -78,3 +78,25 @@ def test_a_worker_killed_mid_fan_out_and_started_again_sends_each_subscriber_exa
         assert done, (tmp_path / "worker.log").read_text()
         assert server.handler.by_recipient() == {f"s{i}@example.org": 1 for i in range(SUBSCRIBERS)}
         assert run_python(env, STATUSES) == ["sent"]
+
+
+def test_two_workers_share_a_fan_out_and_send_nothing_twice(tmp_path):
+    with SMTPServer() as server, site_database(tmp_path / "site") as database_url:
+        env = environment(tmp_path / "site", database_url=database_url)
+        env.update(EMAIL_URL=server.url)
+        run_python(env, SETUP)
+        # The mailing is queued twice (as the safety-net command would), so both workers send at once.
+        manage(env, "send_post_email", "held-and-resumed")
+        manage(env, "send_due_emails")
+        with (tmp_path / "workers.log").open("w") as log:
+            workers = [start_worker(env, log) for _ in range(2)]
+            try:
+                done = wait_for(lambda: len(server.handler.by_recipient()) == SUBSCRIBERS)
+                time.sleep(1)
+            finally:
+                for worker in workers:
+                    worker.terminate()
+                    worker.wait(10)
+        assert done, (tmp_path / "workers.log").read_text()
+        assert server.handler.by_recipient() == {f"s{i}@example.org": 1 for i in range(SUBSCRIBERS)}
+        assert run_python(env, STATUSES) == ["sent"]
