@@ -51,6 +51,9 @@ node-deps: node_modules/.installed
 run: venv
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) import_jekyll content/posts
+	@# One task worker beside the site (emails go out in the background); Ctrl-C stops both.
+	@DJANGO_DEBUG=1 $(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: dev-deps
