@@ -109,7 +109,13 @@ def unsubscribe(request, token: str):
     return render(request, "subscriptions/unsubscribe.html", {"subscriber": subscriber, "token": token})
 
 
+_SENTENCES = {
+    Subscriber.Frequency.EACH: "You will receive each new essay.",
+    Subscriber.Frequency.WEEKLY: "You will receive a weekly digest.",
+    Subscriber.Frequency.TAGS: "You will receive the essays with the tags you chose.",
+    Subscriber.Frequency.OFF: "You will not receive any emails.",
+}
+
+
 def _frequency_sentence(subscriber: Subscriber) -> str:
-    if subscriber.frequency == Subscriber.Frequency.OFF:
-        return "You will not receive any emails."
-    return f"You will receive: {subscriber.get_frequency_display().lower()}."
+    return _SENTENCES[subscriber.frequency]

@@ -74,6 +74,8 @@ def test_the_email_carries_the_essay_the_unsubscribe_headers_and_no_tracking(smt
     unsubscribe_url = f"https://essays.example/unsubscribe/{token}/"
     assert message["List-Unsubscribe"] == f"<{unsubscribe_url}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Plain on the wire (at most folded after the colon): never an encoded word mail programs can't read.
+    assert re.search(rb"\r\nList-Unsubscribe:(\r\n)? <https://essays\.example/unsubscribe/", accepted.raw)
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "https://essays.example/posts/" in text and unsubscribe_url in text
