@@ -72,7 +72,7 @@ def test_the_email_carries_the_essay_the_unsubscribe_headers_and_no_tracking(smt
     assert message["To"] == "reader@example.org"
     token = tokens.subscriber_token(subscriber.pk)
     unsubscribe_url = f"https://essays.example/unsubscribe/{token}/"
-    assert message["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    assert message["List-Unsubscribe"].strip() == f"<{unsubscribe_url}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # Plain on the wire (at most folded after the colon): never an encoded word mail programs can't read.
     assert re.search(rb"\r\nList-Unsubscribe:(\r\n)? <https://essays\.example/unsubscribe/", accepted.raw)
