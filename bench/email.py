@@ -64,7 +64,9 @@ def step_publish(repeats: int, keep_last: bool) -> dict:
     client = Client()
     client.force_login(staff)
     url = reverse("admin:blog_post_changelist")
-    body = "\n\n".join(f"A calm paragraph number {n}, with [a link](/archive/) in it." for n in range(40))
+    # About the size of a real essay (12 KB of Markdown), with the typography real essays have.
+    sentence = "Slow mornings, warm tea and gentle care — “rest is part of the work”, she wrote. "
+    body = "\n\n".join(f"{sentence * 3}See [the archive](/archive/), paragraph {n}." for n in range(45))
     seconds, slug = [], ""
     for _ in range(repeats + 1):
         slug = f"bench-essay-{secrets.token_hex(4)}"
