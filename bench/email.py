@@ -123,6 +123,12 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (wall time on a busy machine says less)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(subscribers: int, small: int, timeout: float) -> dict:
     from subscriptions.tests.smtp import RecordingHandler, SMTPServer
 
@@ -149,6 +155,7 @@ def run(subscribers: int, small: int, timeout: float) -> dict:
                     time.time() - publish_full["finished_at"] - (time.monotonic() - handler.last_accepted_at)
                 )
                 peak_rss = _peak_rss_mb(worker.pid)
+                worker_cpu = _cpu_seconds(worker.pid)
             finally:
                 worker.terminate()
                 worker.wait(30)
@@ -164,6 +171,8 @@ def run(subscribers: int, small: int, timeout: float) -> dict:
         "small": small,
         "last_delivery_s": last_delivery_s,
         "worker_peak_rss_mb": peak_rss,
+        "worker_cpu_s": worker_cpu,
+        "load_average": os.getloadavg(),
         "statuses": statuses,
     }
 
@@ -199,6 +208,7 @@ def main(argv=None) -> None:
     )
     _say(f"  publish to last delivery: {r['last_delivery_s']:.1f} s (target < 120 s)")
     _say(f"  worker peak RSS: {r['worker_peak_rss_mb']:.0f} MB (target < 200 MB)")
+    _say(f"  worker CPU time: {r['worker_cpu_s']:.1f} s; machine load average at the end: {r['load_average'][0]:.1f}")
 
 
 if __name__ == "__main__":

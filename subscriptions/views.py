@@ -3,6 +3,7 @@
 Nothing here sends mail: the confirmation email is queued for the worker once the request commits.
 """
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -31,6 +32,11 @@ def _subscriber_or_none(token: str) -> Subscriber | None:
 def subscribe(request):
     """The ways to follow: feeds, and email with a confirmation link; the answer never says whether we know you."""
     form = SubscribeForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
+    # Each address gets one confirmation per ten minutes (services); each visitor as many tries as
+    # allauth allows sign-ups, so the form cannot be used to mail a long list of strangers.
+    if request.method == "POST" and not ratelimit.consume(request, action="signup"):
+        context = {"form": form, "limited": True}
+        return render(request, "subscriptions/subscribe.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         services.request_subscription(email=form.cleaned_data["email"])
         return render(request, "subscriptions/check_inbox.html", {"email": form.cleaned_data["email"]})

@@ -128,3 +128,9 @@ def test_member_preferences_need_a_login(client, db):
 def test_the_subscribe_page_explains_feeds_and_email(client, db):
     content = client.get(SUBSCRIBE).content.decode()
     assert "feed.xml" in content and 'name="email"' in content
+
+
+def test_one_visitor_cannot_mail_a_long_list_of_strangers(client, db, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "3/m/ip"}
+    statuses = [client.post(SUBSCRIBE, {"email": f"stranger{n}@example.org"}).status_code for n in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
