@@ -189,3 +189,12 @@ def test_someone_who_unsubscribes_during_a_fan_out_is_not_sent_the_rest(smtp_ser
     run_worker()
     assert smtp_server.handler.accepted == []
     assert Delivery.objects.get().status == Delivery.Status.CANCELLED
+
+
+def test_importing_posts_never_emails(smtp_server):
+    SubscriberFactory()
+    call_command("import_jekyll", "content/posts", verbosity=0)
+    assert Post.objects.published().exists()
+    run_worker()
+    assert smtp_server.handler.accepted == []
+    assert not Mailing.objects.exists()
