@@ -6,6 +6,7 @@ nothing left to do queues nothing, which ends the chain.
 """
 
 import datetime
+import smtplib
 
 from django.conf import settings
 from django.core.mail import mailers
@@ -16,11 +17,23 @@ from blog.models import Post
 from subscriptions import emails, sending
 from subscriptions.models import Mailing
 
+CONFIRMATION_ATTEMPTS = 4
+
 
 @task
-def send_confirmation(email: str) -> None:
-    """Mail the double opt-in link for ``email``."""
-    mailers.default.send_messages([emails.confirmation_message(email)])
+def send_confirmation(email: str, attempt: int = 1) -> None:
+    """Mail the double opt-in link for ``email``; a temporary failure is tried again a few times, later."""
+    try:
+        mailers.default.send_messages([emails.confirmation_message(email)])
+    except (smtplib.SMTPException, OSError) as exc:
+        code = getattr(exc, "smtp_code", 0)
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+            code = next(iter(exc.recipients.values()))[0]
+        if code < 500 and attempt < CONFIRMATION_ATTEMPTS:
+            delay = datetime.timedelta(seconds=settings.SUBSCRIPTIONS_RETRY_SECONDS * 2 ** (attempt - 1))
+            send_confirmation.using(run_after=timezone.now() + delay).enqueue(email, attempt=attempt + 1)
+        # Still raised: the failed attempt shows in the admin's task list.
+        raise
 
 
 @task

@@ -1,11 +1,15 @@
 """Double opt-in on /subscribe/, preferences by signed link and on the account page."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from subscriptions import tokens
 from subscriptions.models import Subscriber
@@ -64,8 +68,6 @@ def test_confirming_attaches_to_the_existing_member(db, member):
 
 
 def test_asking_twice_in_a_row_sends_one_confirmation(client, db, django_capture_on_commit_callbacks):
-    from django_tasks_db.models import DBTaskResult
-
     with django_capture_on_commit_callbacks(execute=True):
         client.post(SUBSCRIBE, {"email": "a@example.org"})
         client.post(SUBSCRIBE, {"email": "A@example.org "})
@@ -134,3 +136,15 @@ def test_one_visitor_cannot_mail_a_long_list_of_strangers(client, db, settings):
     settings.ACCOUNT_RATE_LIMITS = {"signup": "3/m/ip"}
     statuses = [client.post(SUBSCRIBE, {"email": f"stranger{n}@example.org"}).status_code for n in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_put_off_by_the_server_is_sent_later(client, smtp_server, settings):
+    settings.SUBSCRIPTIONS_RETRY_SECONDS = 60
+    smtp_server.handler.put_off["later@example.org"] = 1
+    client.post(SUBSCRIBE, {"email": "later@example.org"})
+    run_worker()
+    assert smtp_server.handler.accepted == []
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        run_worker()
+    assert smtp_server.handler.by_recipient() == {"later@example.org": 1}
