@@ -198,3 +198,20 @@ def test_importing_posts_never_emails(smtp_server):
     run_worker()
     assert smtp_server.handler.accepted == []
     assert not Mailing.objects.exists()
+
+
+def test_staff_see_each_essays_deliveries_by_state(smtp_server, staff_client):
+    post = PostFactory(title="Counted essay")
+    SubscriberFactory.create_batch(2)
+    smtp_server.handler.refuse["gone@example.org"] = "550 5.1.1 No such user"
+    SubscriberFactory(email="gone@example.org")
+    mailing, _ = services.email_post(post=post)
+    run_worker()
+    page = staff_client.get(reverse("admin:subscriptions_mailing_changelist")).content.decode()
+    assert "Counted essay" in page
+    assert re.search(r'status=sent">2</a>', page) and re.search(r'status=suppressed">1</a>', page)
+    url = reverse("admin:subscriptions_delivery_changelist")
+    response = staff_client.get(url, {"mailing__id__exact": mailing.pk, "status": "suppressed"})
+    assert response.status_code == 200
+    assert "gone@example.org" in response.content.decode()
+    assert "550 5.1.1" in response.content.decode()
