@@ -139,9 +139,10 @@ def run(subscribers: int, small: int, timeout: float) -> dict:
             env = _environment(base / "var", server.url)
             subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
             _step(env, "subscribers", str(small))
-            publish_small = _step(env, "publish", "--repeats", "5")
+            publish_small = _step(env, "publish", "--repeats", "11")
             _step(env, "subscribers", str(subscribers))
-            publish_full = _step(env, "publish", "--repeats", "5", "--keep-last")
+            publish_full = _step(env, "publish", "--repeats", "11", "--keep-last")
+            server_cpu_started = time.process_time()
             worker = subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"],
                 cwd=ROOT,
@@ -156,6 +157,8 @@ def run(subscribers: int, small: int, timeout: float) -> dict:
                 )
                 peak_rss = _peak_rss_mb(worker.pid)
                 worker_cpu = _cpu_seconds(worker.pid)
+                # This process is the SMTP server (its thread) plus a light polling loop.
+                server_cpu = time.process_time() - server_cpu_started
             finally:
                 worker.terminate()
                 worker.wait(30)
@@ -172,6 +175,7 @@ def run(subscribers: int, small: int, timeout: float) -> dict:
         "last_delivery_s": last_delivery_s,
         "worker_peak_rss_mb": peak_rss,
         "worker_cpu_s": worker_cpu,
+        "server_cpu_s": server_cpu,
         "load_average": os.getloadavg(),
         "statuses": statuses,
     }
@@ -204,11 +208,14 @@ def main(argv=None) -> None:
     _say(f"  delivery states: {r['statuses']}")
     _say(
         f"  publish request: {r['publish_ms_small']:.1f} ms at {r['small']} subscribers, "
-        f"{r['publish_ms_full']:.1f} ms at {r['subscribers']:,} (median of 5)"
+        f"{r['publish_ms_full']:.1f} ms at {r['subscribers']:,} (median of 11)"
     )
     _say(f"  publish to last delivery: {r['last_delivery_s']:.1f} s (target < 120 s)")
     _say(f"  worker peak RSS: {r['worker_peak_rss_mb']:.0f} MB (target < 200 MB)")
-    _say(f"  worker CPU time: {r['worker_cpu_s']:.1f} s; machine load average at the end: {r['load_average'][0]:.1f}")
+    _say(
+        f"  CPU time: worker {r['worker_cpu_s']:.1f} s, SMTP server {r['server_cpu_s']:.1f} s "
+        f"(on a busy machine the wall time is mostly waiting; load average at the end: {r['load_average'][0]:.1f})"
+    )
 
 
 if __name__ == "__main__":
