@@ -98,6 +98,7 @@ screenshots: dev-deps node-deps
 # (also BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_KEEP=1, BENCH_DATABASE_URL, BENCH_REDIS_URL; see `python -m bench -h`).
 bench: dev-deps
 	$(PY) -m bench
+	$(PY) -m bench.email
 
 clean:
 	rm -rf var/ .pytest_cache
