@@ -25,7 +25,7 @@ from subscriptions.models import Mailing, Subscriber
 
 _TOKEN_PLACEHOLDER = "SUBSCRIBER-TOKEN-PLACEHOLDER"
 _EMAIL_PLACEHOLDER = "subscriber-address-placeholder@invalid"
-_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_LINK_ATTRIBUTE = re.compile(r'\s(href|src|srcset)="([^"]*)"')
 
 
 def from_address() -> str:
@@ -34,13 +34,24 @@ def from_address() -> str:
 
 
 def absolute_links(body_html: str, base_url: str) -> str:
-    """``body_html`` with every link and image made absolute against ``base_url`` (mail has no base URL)."""
+    """``body_html`` with every link and image made absolute against ``base_url`` (mail has no base URL).
 
-    def absolute(match: re.Match) -> str:
-        url = urljoin(base_url, html.unescape(match.group(2)))
-        return f"{match.group(1)}{html.escape(url)}{match.group(3)}"
+    ``srcset`` (a stored picture's resized copies) is a list of "URL width" pairs: each URL is made absolute.
+    """
 
-    return _LINK_ATTRIBUTE.sub(absolute, body_html)
+    def absolute(url: str) -> str:
+        return urljoin(base_url, url)
+
+    def attribute(match: re.Match) -> str:
+        name, value = match.group(1), html.unescape(match.group(2))
+        if name == "srcset":
+            candidates = (candidate.strip().split(maxsplit=1) for candidate in value.split(","))
+            value = ", ".join(" ".join([absolute(parts[0]), *parts[1:]]) for parts in candidates if parts)
+        else:
+            value = absolute(value)
+        return f' {name}="{html.escape(value)}"'
+
+    return _LINK_ATTRIBUTE.sub(attribute, body_html)
 
 
 def unsubscribe_url(token: str) -> str:
