@@ -67,6 +67,9 @@ test-deps:
 run: venv
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) import_jekyll content/posts
+	@# One task worker beside the site (emails go out in the background); Ctrl-C stops both.
+	@DJANGO_DEBUG=1 $(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 # Everything CI checks (.ci/run is just this). scripts/with-services.sh starts PostgreSQL and Redis
@@ -119,6 +122,7 @@ screenshots: dev-deps node-deps
 bench: dev-deps
 	@scripts/debian-packages.sh wrk
 	$(PY) -m bench
+	$(PY) -m bench.email
 
 clean:
 	rm -rf var/ .pytest_cache

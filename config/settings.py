@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "jekyll",
     "backups",
     "responses",
+    "django_tasks_db",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +302,21 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "blog:home"
 MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", "console:"))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Self-Mothering <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# ---- Email subscriptions and background work (subscriptions/) ----
+# Tasks are stored in the database and run by `manage.py db_worker` (django-tasks-db): no other service.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Digests may go through a sending stream of their own (EMAIL_DIGEST_URL), so that complaints about bulk
+# mail never touch the reputation of confirmation and essay emails; by default the same server.
+if os.environ.get("EMAIL_DIGEST_URL"):
+    MAILERS["digests"] = mailer_from_url(os.environ["EMAIL_DIGEST_URL"])
+SUBSCRIPTIONS_MAILERS = {"essay": "default", "digest": "digests" if "digests" in MAILERS else "default"}
+# A delivery claimed this long ago by a worker that never finished it is taken up again (the worker died).
+SUBSCRIPTIONS_CLAIM_SECONDS = int(os.environ.get("SUBSCRIPTIONS_CLAIM_SECONDS", "300"))
+# Temporary SMTP failures (4xx, dropped connections) are retried after 1, 2, 4... times this, then given up.
+SUBSCRIPTIONS_RETRY_SECONDS = int(os.environ.get("SUBSCRIPTIONS_RETRY_SECONDS", "300"))
+SUBSCRIPTIONS_MAX_ATTEMPTS = int(os.environ.get("SUBSCRIPTIONS_MAX_ATTEMPTS", "8"))
+# ---- end of email subscriptions ----
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

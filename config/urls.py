@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("subscriptions.urls")),
     path("sitemap.xml", public_page(require_safe(sitemap)), {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("responses.urls")),
     path("", include("blog.urls")),

@@ -29,6 +29,7 @@ PAGE_TYPES = [
     PageType("search", "/search/?q=rest"),
     PageType("about", "/about/"),
     PageType("privacy", "/privacy/"),
+    PageType("subscribe", "/subscribe/"),
     PageType("login", "/accounts/login/"),
     PageType("signup", "/accounts/signup/"),
     PageType("password-reset", "/accounts/password/reset/"),

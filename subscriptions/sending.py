@@ -1,0 +1,195 @@
+"""The worker's side: list a mailing's deliveries, claim them a few at a time, send, record.
+
+Exactly once per subscriber and mailing: each delivery row is unique per (mailing, subscriber), is
+claimed (status "sending", committed) before its message goes out, and is marked "sent" the moment
+the server has accepted it. A worker killed mid-way leaves its claimed rows behind; once their claim
+is older than ``SUBSCRIPTIONS_CLAIM_SECONDS`` the next run sends them. The one narrow window: killed
+after the server accepted a message and before "sent" was committed, that one message goes again.
+"""
+
+import contextlib
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from blog.models import Post
+from subscriptions import services
+from subscriptions.emails import MailingContent
+from subscriptions.models import Delivery, Mailing, Subscriber
+
+logger = logging.getLogger(__name__)
+
+CLAIM_BATCH = 50
+INSERT_BATCH = 2000
+
+
+def _claim_timeout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_SECONDS)
+
+
+def _due(mailing_id: int, now) -> Q:
+    """Deliveries of the mailing that a worker may take now: waiting and due, or claimed by a worker now gone."""
+    return Q(mailing_id=mailing_id) & (
+        Q(status=Delivery.Status.WAITING, next_attempt_at__lte=now)
+        | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - _claim_timeout())
+    )
+
+
+def fan_out(mailing: Mailing) -> bool:
+    """List one delivery per recipient (safe to repeat); False when the mailing may not go yet."""
+    if mailing.fanned_out_at is not None:
+        return True
+    if mailing.kind == Mailing.Kind.ESSAY:
+        post = Post.objects.filter(pk=mailing.post_id).only("pk", "status", "published_at").first()
+        if post is None or not post.is_public:
+            return False
+        recipients = Subscriber.objects.for_post(post)
+    else:
+        recipients = Subscriber.objects.for_digest()
+    ids = recipients.order_by("pk").values_list("pk", flat=True).distinct()
+    with transaction.atomic():
+        batch = []
+        for subscriber_id in ids.iterator(chunk_size=INSERT_BATCH):
+            batch.append(Delivery(mailing_id=mailing.pk, subscriber_id=subscriber_id))
+            if len(batch) >= INSERT_BATCH:
+                Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+                batch = []
+        Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+        Mailing.objects.filter(pk=mailing.pk).update(fanned_out_at=timezone.now())
+    return True
+
+
+def has_unfinished(mailing_id: int) -> bool:
+    return Delivery.objects.filter(
+        mailing_id=mailing_id, status__in=[Delivery.Status.WAITING, Delivery.Status.SENDING]
+    ).exists()
+
+
+def next_retry_at(mailing_id: int):
+    return (
+        Delivery.objects.filter(mailing_id=mailing_id, status=Delivery.Status.WAITING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+
+
+def claim(mailing_id: int, limit: int = CLAIM_BATCH) -> list[Delivery]:
+    """Take up to ``limit`` due deliveries for this worker; other workers skip the rows it holds."""
+    now = timezone.now()
+    with transaction.atomic():
+        # PostgreSQL: rows another worker is claiming are skipped, not waited for. SQLite has no row
+        # locks; its IMMEDIATE transactions let one writer in at a time, which serialises claims.
+        ids = list(
+            Delivery.objects.filter(_due(mailing_id, now))
+            .select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
+        )
+        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.SENDING, claimed_at=now)
+    return list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("id"))
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.SUBSCRIPTIONS_RETRY_SECONDS * 2 ** (attempts - 1))
+
+
+def _record(delivery: Delivery, status: str, error: str = "", **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(status=status, last_error=error[:300], **fields)
+
+
+def _temporary_failure(delivery: Delivery, error: str) -> None:
+    attempts = delivery.attempts + 1
+    if attempts >= settings.SUBSCRIPTIONS_MAX_ATTEMPTS:
+        _record(delivery, Delivery.Status.FAILED, error, attempts=attempts)
+    else:
+        retry_at = timezone.now() + _backoff(attempts)
+        _record(delivery, Delivery.Status.WAITING, error, attempts=attempts, next_attempt_at=retry_at)
+
+
+def _smtp_code(exc: smtplib.SMTPException) -> tuple[int, str]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+    else:
+        code, text = getattr(exc, "smtp_code", 0), getattr(exc, "smtp_error", b"")
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return code, f"{code} {text}".strip()
+
+
+def _send_one(mailer, content: MailingContent, delivery: Delivery) -> bool:
+    """Send one delivery and record the outcome; False when the connection itself failed."""
+    subscriber = delivery.subscriber
+    if subscriber.suppressed_at is not None:
+        _record(delivery, Delivery.Status.SUPPRESSED, subscriber.suppressed_reason)
+        return True
+    if subscriber.frequency == Subscriber.Frequency.OFF:
+        _record(delivery, Delivery.Status.CANCELLED)
+        return True
+    try:
+        # Opens the connection once and keeps it for the whole run (send_messages alone would
+        # open and close one per message).
+        mailer.open()
+        mailer.send_messages([content.message_for(subscriber)])
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+        code, error = _smtp_code(exc)
+        if code >= 500:
+            # The server refused this address for good: never try it again.
+            services.suppress(subscriber_id=subscriber.pk, reason=error)
+            _record(delivery, Delivery.Status.SUPPRESSED, error, attempts=delivery.attempts + 1)
+        else:
+            _temporary_failure(delivery, error)
+        return True
+    except (smtplib.SMTPException, OSError) as exc:
+        # Our side or the connection (refused sender, timeout, dropped line): retried later, nobody blamed.
+        _temporary_failure(delivery, f"{type(exc).__name__}: {exc}")
+        return False
+    _record(delivery, Delivery.Status.SENT, attempts=delivery.attempts + 1, sent_at=timezone.now())
+    return True
+
+
+@contextlib.contextmanager
+def _quick_commits():
+    """On SQLite, commit "sent" marks without waiting for the disk, for the length of a run.
+
+    The site keeps ``synchronous=FULL`` so that a member's note survives a power cut. A mark only has to
+    survive the worker being killed, which WAL's NORMAL mode guarantees; losing one to a power cut means
+    one duplicate email (the window the docs describe), and the disk wait was most of a message's cost.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=FULL")
+
+
+def send_due(mailing: Mailing) -> int:
+    """Send every due delivery of ``mailing`` over one connection; how many were handled."""
+    content = MailingContent.for_mailing(mailing)
+    if content is None:
+        Delivery.objects.filter(mailing=mailing, status=Delivery.Status.WAITING).update(
+            status=Delivery.Status.CANCELLED, last_error="no essays this week"
+        )
+        return 0
+    handled = 0
+    mailer = mailers[settings.SUBSCRIPTIONS_MAILERS[mailing.kind]]
+    with _quick_commits(), contextlib.closing(mailer):
+        while batch := claim(mailing.pk):
+            for index, delivery in enumerate(batch):
+                handled += 1
+                if not _send_one(mailer, content, delivery):
+                    # The line is down: hand the rest of the batch back untried and stop for now.
+                    untried = [d.pk for d in batch[index + 1 :]]
+                    Delivery.objects.filter(pk__in=untried).update(status=Delivery.Status.WAITING)
+                    return handled
+    return handled
