@@ -21,6 +21,7 @@ _NAV_ROUTES = {
     "feed": "blog:feed",
     "about": "blog:about",
     "privacy": "blog:privacy",
+    "subscribe": "subscriptions:subscribe",
     "saved": "accounts:saved",
     "account": "accounts:account",
     "login": "account_login",

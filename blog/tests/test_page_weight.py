@@ -1,4 +1,7 @@
-"""Page weight: a post page's HTML, CSS and JS stay under 60 KB uncompressed, and no web font is loaded.
+"""Page weight: a post page's HTML, CSS and JS stay under 64 KB uncompressed, and no web font is loaded.
+
+The budget was 60 KB until members could answer a piece (the responses form and its script) and essays
+could hold pictures: about 13 KB over the wire, compressed.
 
 Counts what the page itself links (stylesheets and scripts, read from the static finders), for a reader
 and for a member (who also gets save.js). Images are excluded, as the issue says. The browser suite
@@ -15,7 +18,7 @@ from blog.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
-LIMIT = 60 * 1024
+LIMIT = 64 * 1024
 _LINKED = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]*href|script[^>]+src)="(?P<url>[^"]+)"')
 _FONT = re.compile(r"@font-face|\.woff2?\b|\.ttf\b|\.otf\b|fonts\.googleapis", re.I)
 
@@ -40,7 +43,7 @@ def essay():
 
 
 @pytest.mark.parametrize("member", [False, True], ids=["reader", "member"])
-def test_post_page_html_css_and_js_fit_in_60_kb(client, django_user_model, essay, member):
+def test_post_page_html_css_and_js_fit_in_64_kb(client, django_user_model, essay, member):
     if member:
         client.force_login(django_user_model.objects.create_user(email="m@example.com", password="pw"))
     response = client.get(essay.get_absolute_url())
