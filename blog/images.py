@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from PIL import Image as PillowImage
 from PIL import ImageOps, UnidentifiedImageError
 
@@ -95,17 +96,35 @@ def _upright(decoded: _Decoded) -> PillowImage.Image:
     return image
 
 
+def stored_name(data: bytes) -> str:
+    """The name ``data`` is (or would be) stored under, without storing it: for a dry run. Raises ImageRejected."""
+    digest = hashlib.sha256(data).hexdigest()
+    existing = _known(digest).values_list("name", flat=True).first()
+    if existing is not None:
+        return existing
+    return _name(digest, FORMATS[_decode(data).format])
+
+
+def _known(digest: str):
+    """The picture these bytes are: the one first sent as them, or the one stored as them (an export's)."""
+    return Image.objects.filter(Q(sha256=digest) | Q(file_sha256=digest))
+
+
+def _name(digest: str, extension: str) -> str:
+    return f"images/{digest[:2]}/{digest[:24]}.{extension}"
+
+
 def store_image(*, data: bytes, alt_text: str = "", source: str = Image.Source.UPLOAD, source_path: str = "") -> Image:
     """Check, clean and store ``data``; the stored ``Image`` (the existing one when these bytes came before)."""
     digest = hashlib.sha256(data).hexdigest()
-    existing = Image.objects.filter(sha256=digest).first()
+    existing = _known(digest).first()
     if existing is not None:
         return existing
     decoded = _decode(data)
     extension = FORMATS[decoded.format]
     animated = decoded.frames > 1
     upright = _upright(decoded)
-    name = f"images/{digest[:2]}/{digest[:24]}.{extension}"
+    name = _name(digest, extension)
     widths = [] if animated else [width for width in WIDTHS if width < upright.width]
     image = Image(
         name=name,
@@ -118,7 +137,9 @@ def store_image(*, data: bytes, alt_text: str = "", source: str = Image.Source.U
         source=source,
         source_path=source_path[:1000],
     )
-    _save_file(name, _encode(upright, decoded.format, animated=animated))
+    full_size = _encode(upright, decoded.format, animated=animated)
+    image.file_sha256 = hashlib.sha256(full_size).hexdigest()
+    _save_file(name, full_size)
     for width in widths:
         height = max(1, round(upright.height * width / upright.width))
         copy = upright.resize((width, height), PillowImage.Resampling.LANCZOS)

@@ -299,6 +299,8 @@ class Image(models.Model):
 
     name = models.CharField(max_length=200, unique=True, editable=False, help_text="Its name in media storage.")
     sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    # The stored full-size file's own hash: the same picture coming back (from an export) is known by it.
+    file_sha256 = models.CharField(max_length=64, db_index=True, editable=False, default="")
     format = models.CharField(max_length=10, editable=False)
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)

@@ -128,7 +128,7 @@ def import_paths(
         workers = (os.cpu_count() or 1) if pool_worthy else 0
     with Renderer(workers) as renderer:
         writer = Writer(dry_run=dry_run, renderer=renderer)
-        reading = batches(sources)
+        reading = batches(sources, store_pictures=not dry_run)
         batch = next(reading, [])
         prepare(batch, renderer)
         while batch:

@@ -24,7 +24,7 @@ from taggit.models import Tag
 from blog import markdown
 from blog.caching import bump_on_commit
 from blog.models import OldUrl, Post, TaggedPost
-from jekyll import identity
+from jekyll import identity, pictures
 from jekyll import parse as jekyll
 from jekyll.site import Site
 
@@ -92,12 +92,15 @@ class Item:
     position: int = 0
 
 
-def batches(sources: list[SourceFile]) -> Iterator[list[Item]]:
-    """Each file read and parsed, in batches of at most BATCH_SIZE files or BATCH_BYTES bytes."""
+def batches(sources: list[SourceFile], *, store_pictures: bool = True) -> Iterator[list[Item]]:
+    """Each file read and parsed, in batches of at most BATCH_SIZE files or BATCH_BYTES bytes.
+
+    ``store_pictures``: bring the pictures each post references into media storage (not in a dry run,
+    which works out the same text without storing anything)."""
     batch: list[Item] = []
     size = 0
     for source in sources:
-        item = read(source)
+        item = read(source, store_pictures=store_pictures)
         if batch and size + item.size > BATCH_BYTES:
             yield batch
             batch, size = [], 0
@@ -110,7 +113,7 @@ def batches(sources: list[SourceFile]) -> Iterator[list[Item]]:
         yield batch
 
 
-def read(source: SourceFile) -> Item:
+def read(source: SourceFile, *, store_pictures: bool = True) -> Item:
     """Read and parse one file. Never raises for a bad file: the failure is kept for its outcome."""
     item = Item(source)
     try:
@@ -131,6 +134,7 @@ def read(source: SourceFile) -> Item:
             site=source.site,
             relative_path=source.relative_path or None,
         )
+        item.parsed = pictures.localise(item.parsed, file=source.path, site=source.site, store=store_pictures)
     except jekyll.JekyllError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=str(error))
     except Exception as error:  # a parser bug must cost this file, never the rest of the import

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("sha256", models.CharField(editable=False, max_length=64, unique=True)),
+                ("file_sha256", models.CharField(db_index=True, default="", editable=False, max_length=64)),
                 ("format", models.CharField(editable=False, max_length=10)),
                 ("width", models.PositiveIntegerField(editable=False)),
                 ("height", models.PositiveIntegerField(editable=False)),
