@@ -121,8 +121,6 @@ MIDDLEWARE = [
     # Before anything reads a body (the CSRF check does): refuse one too large to be a picture.
     "config.guards.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the page cache and sessions, which may need the database: /healthz must answer 503, not 500.
-    "config.health.HealthCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "blog.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
