@@ -19,7 +19,7 @@ import time
 import weakref
 from collections import OrderedDict
 from datetime import UTC, datetime
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -271,8 +271,14 @@ def _is_anonymous(request) -> bool:
 
 def _cache_params(request) -> tuple[str, ...] | None:
     """The query parameters of the public page at this path, or None when it is not a public page."""
+    return _params_at(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
+
+
+# Resolving is most of what a hit costs beyond the two cache reads; the answer for a path never changes.
+@lru_cache(maxsize=4096)
+def _params_at(urlconf: str, path: str) -> tuple[str, ...] | None:
     try:
-        match = resolve(request.path_info)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     return getattr(match.func, "cache_params", None)
