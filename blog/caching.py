@@ -152,6 +152,11 @@ def content_version() -> str:
     return _current()[0]
 
 
+def version_ends_at() -> float:
+    """When the current version ends: the timestamp its next scheduled post goes public (inf if none)."""
+    return _current()[1]
+
+
 # Per thread (Django's connections are), per database: the bump waiting for this transaction's commit.
 _pending_bumps = threading.local()
 

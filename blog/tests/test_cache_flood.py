@@ -169,9 +169,10 @@ def test_the_version_follows_its_scheduled_post_once(client, site, time_machine)
     from blog.models import ContentVersion
 
     time_machine.move_to(timezone.now(), tick=False)
-    PostFactory(title="Arrives later", published_at=timezone.now() + datetime.timedelta(minutes=5))
+    later = PostFactory(title="Arrives later", published_at=timezone.now() + datetime.timedelta(minutes=5))
     caching.bump_content_version()
     before = caching.content_version()
+    assert caching.version_ends_at() == later.published_at.timestamp()
     time_machine.shift(datetime.timedelta(minutes=6))
     after = caching.content_version()
     assert after != before and ContentVersion.objects.get().token == after
