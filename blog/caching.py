@@ -274,6 +274,21 @@ def _is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
+# Query parameters read by what other apps show inside a public page, by the page's URL name.
+_added_params: dict[str, tuple[str, ...]] = {}
+
+
+def add_page_params(url_name: str, *params: str) -> None:
+    """Let what an app shows inside a public page read more of its query string.
+
+    For a feature drawn into one of blog's pages through its own template tags (a page of responses
+    under a post: ``add_page_params("blog:post-detail", "responses")``), so blog need not know of it.
+    Call from the app's ``AppConfig.ready()``.
+    """
+    _added_params[url_name] = (*_added_params.get(url_name, ()), *params)
+    _params_at.cache_clear()
+
+
 def _cache_params(request) -> tuple[str, ...] | None:
     """The query parameters of the public page at this path, or None when it is not a public page."""
     return _params_at(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
@@ -286,7 +301,10 @@ def _params_at(urlconf: str, path: str) -> tuple[str, ...] | None:
         match = resolve(path, urlconf)
     except Resolver404:
         return None
-    return getattr(match.func, "cache_params", None)
+    params = getattr(match.func, "cache_params", None)
+    if params is None:
+        return None
+    return (*params, *_added_params.get(match.view_name, ()))
 
 
 def _canonicalise(request, params) -> None:
