@@ -4,25 +4,39 @@ Every cached page key contains the *content version*, a token that changes
 whenever posts or tags change (bumped on commit) and whenever a scheduled post
 reaches its time. Old pages are never invalidated one by one: they simply stop
 being asked for, in every worker process and on every machine sharing the cache.
+
+The version lives in the database (``ContentVersion``), where no cache eviction can reach it, with a
+copy in the cache that every request reads. Only canonical URLs are cached: each public view names the
+query parameters it reads, and anything else in a query string is dropped before the key is made and
+before the view runs, so ``/?cb=1``, ``/?cb=2``… are all ``/``.
 """
 
 import hashlib
-import os
+import logging
 import secrets
+import threading
 import time
+import weakref
 from collections import OrderedDict
+from datetime import UTC, datetime
+from functools import lru_cache, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.filebased import FileBasedCache
-from django.db import transaction
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 VERSION_KEY = "content:version"
 PAGE_TIMEOUT = 60 * 60 * 24
 _NEVER = float("inf")
+# The one row of ContentVersion.
+_ROW = 1
+
+logger = logging.getLogger(__name__)
 
 
 def _next_scheduled_timestamp() -> float:
@@ -45,57 +59,90 @@ def _scheduled_timestamp(instance) -> float:
 _version_used = True
 
 
-def _bump(next_scheduled: float | None = None) -> tuple[str, float, float]:
+def _new_version(next_scheduled: float | None = None) -> tuple[str, float, float]:
+    """(token, when the next scheduled post goes public, when this version started)."""
     global _version_used
     if next_scheduled is None:
         next_scheduled = _next_scheduled_timestamp()
-    stored = (f"{time.time_ns():x}{secrets.token_hex(4)}", next_scheduled, time.time())
-    cache.set(VERSION_KEY, stored, None)
     _version_used = False
-    return stored
+    return (f"{time.time_ns():x}{secrets.token_hex(4)}", next_scheduled, time.time())
+
+
+def _row_fields(stored) -> dict:
+    token, next_scheduled, started = stored
+    return {
+        "token": token,
+        "next_scheduled_at": None if next_scheduled == _NEVER else datetime.fromtimestamp(next_scheduled, UTC),
+        "started_at": datetime.fromtimestamp(started, UTC),
+    }
+
+
+def _from_row(row) -> tuple[str, float, float]:
+    next_scheduled = row.next_scheduled_at.timestamp() if row.next_scheduled_at else _NEVER
+    return (row.token, next_scheduled, row.started_at.timestamp())
+
+
+def _save(stored) -> None:
+    """Keep ``stored`` as the lasting version (the database) and as the cache's copy."""
+    from blog.models import ContentVersion
+
+    ContentVersion.objects.update_or_create(pk=_ROW, defaults=_row_fields(stored))
+    cache.set(VERSION_KEY, stored, None)
 
 
 def bump_content_version() -> str:
     """Start a new content version now; every page cached under the old one is stale."""
-    return _bump()[0]
-
-
-# path of the version's cache file -> ((inode, mtime, size) when read, what it held)
-_version_file_memo: dict[str, tuple[tuple, tuple]] = {}
+    stored = _new_version()
+    _save(stored)
+    return stored[0]
 
 
 def _stored_version():
-    """The stored version tuple, read as cheaply as the backend allows.
+    """The version tuple: the cache's copy, else the database's (copied back to the cache), else None."""
+    from blog.models import ContentVersion
 
-    With the file cache a ``stat`` tells whether the version file is the one this process read last
-    (every write replaces the file: a new inode and mtime), so a page-cache hit costs one ``stat``
-    rather than opening, decompressing and unpickling the file. The check is made on every call,
-    so a bump by any process is seen by the very next request. Other backends are simply asked.
-    """
-    backend = caches["default"]
-    if not isinstance(backend, FileBasedCache):
-        return backend.get(VERSION_KEY)
-    path = backend._key_to_file(VERSION_KEY)
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
+    stored = cache.get(VERSION_KEY)
+    if stored is not None:
+        return stored
+    row = ContentVersion.objects.filter(pk=_ROW).first()
+    if row is None:
         return None
-    # Stat before reading: what is read is at least as new as the signature it is filed under.
-    signature = (status.st_ino, status.st_mtime_ns, status.st_size)
-    memo = _version_file_memo.get(path)
-    if memo is not None and memo[0] == signature:
-        return memo[1]
-    stored = backend.get(VERSION_KEY)
-    _version_file_memo[path] = (signature, stored)
+    stored = _from_row(row)
+    # add, not set: a bump that lands meanwhile wins over this older copy.
+    if not cache.add(VERSION_KEY, stored, None):
+        stored = cache.get(VERSION_KEY) or stored
     return stored
 
 
+def _advance(stored) -> tuple[str, float, float]:
+    """A new version once ``stored``'s scheduled post is public: made once, by whichever process comes first."""
+    from blog.models import ContentVersion
+
+    fresh = _new_version()
+    if not ContentVersion.objects.filter(pk=_ROW, token=stored[0]).update(**_row_fields(fresh)):
+        row = ContentVersion.objects.filter(pk=_ROW).first()
+        other = _from_row(row) if row is not None else None
+        if other is not None and other[0] != stored[0] and time.time() < other[1]:
+            fresh = other  # another process has already moved on: use its version
+        else:
+            _save(fresh)
+            return fresh
+    cache.set(VERSION_KEY, fresh, None)
+    return fresh
+
+
 def _current() -> tuple[str, float, float]:
-    """(token, when the next scheduled post goes public, when this version started)."""
+    """(token, when the next scheduled post goes public, when this version started).
+
+    May read the database (when the cache has lost its copy) and so raise ``DatabaseError``.
+    """
     global _version_used
     stored = _stored_version()
-    if stored is None or len(stored) < 3 or time.time() >= stored[1]:
-        stored = _bump()
+    if stored is None:
+        stored = _new_version()
+        _save(stored)
+    elif time.time() >= stored[1]:
+        stored = _advance(stored)
     _version_used = True
     return stored
 
@@ -105,29 +152,55 @@ def content_version() -> str:
     return _current()[0]
 
 
+def version_ends_at() -> float:
+    """When the current version ends: the timestamp its next scheduled post goes public (inf if none)."""
+    return _current()[1]
+
+
+# Per thread (Django's connections are), per database: the bump waiting for this transaction's commit.
+_pending_bumps = threading.local()
+
+
+def _bump_once_on_commit(using) -> None:
+    """Ask for one bump when the current transaction commits, however many writes it makes.
+
+    The callback is a new function per transaction, held only by the connection's list of commit
+    callbacks: a weak reference to it is alive exactly while that transaction (or savepoint) still
+    holds it, and dead once it has run or been dropped by a rollback.
+    """
+    alias = using or DEFAULT_DB_ALIAS
+    pending = getattr(_pending_bumps, alias, None)
+    if pending is not None and pending() is not None:
+        return
+
+    def bump_after_commit():
+        setattr(_pending_bumps, alias, None)
+        bump_content_version()
+
+    setattr(_pending_bumps, alias, weakref.ref(bump_after_commit))
+    transaction.on_commit(bump_after_commit, using=using)
+
+
 def bump_on_commit(*, instance=None, using=None, action=None, **kwargs) -> None:
     """Signal receiver: bump the version now (when needed) and again once the writing transaction commits.
 
-    The bump now lets this connection read its own writes at once: it is needed only if this process
-    keyed a page with the current version since its last bump, or if the write schedules a post
-    earlier than the version knew. (Other processes cannot see the uncommitted rows; whatever they
-    cache meanwhile is retired by the bump on commit.) However many rows a transaction writes, it
-    bumps once on commit, so an import of a thousand files costs a thousand bumps, not four thousand.
+    The bump now (in the cache only) lets this connection read its own writes at once: it is needed only
+    if this process keyed a page with the current version since its last bump, or if the write schedules
+    a post earlier than the version knew. (Other processes cannot see the uncommitted rows; whatever they
+    cache meanwhile is retired by the bump on commit, which the database keeps.) However many rows a
+    transaction writes, it bumps once on commit.
     """
     if action is not None and action.startswith("pre_"):
         return  # m2m_changed: the post_* signal that follows is the write
-    stored = _stored_version()
-    if stored is None or len(stored) < 3:
-        _bump()
-    else:
+    if transaction.get_connection(using).in_atomic_block:
+        stored = _stored_version()
         scheduled_at = _scheduled_timestamp(instance)
-        if _version_used or scheduled_at < stored[1]:
+        if stored is None:
+            cache.set(VERSION_KEY, _new_version(), None)
+        elif _version_used or scheduled_at < stored[1]:
             # No query: the version's next scheduled time, or this post's if it comes first.
-            _bump(min(stored[1], scheduled_at))
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(func is bump_content_version for _, func, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(bump_content_version, using=using)
+            cache.set(VERSION_KEY, _new_version(min(stored[1], scheduled_at)), None)
+    _bump_once_on_commit(using)
 
 
 def versioned_key(*parts) -> str:
@@ -168,29 +241,79 @@ def set_last_modified(response, posts) -> None:
         response.headers["Last-Modified"] = http_date(max(stamps).timestamp())
 
 
-def public_page(view):
-    """Mark a view's responses as public for anonymous readers and private for members."""
+def public_page(view=None, *, params: tuple[str, ...] = ()):
+    """Mark a view's responses as public for anonymous readers and private for members.
 
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            patch_cache_control(response, private=True, max_age=0)
-        elif response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-            response.cacheable_public = True
-        patch_vary_headers(response, ["Cookie"])
-        return response
+    ``params`` are the query parameters the view reads, in the order that makes the canonical URL;
+    the page cache keeps only those (any other is dropped before the view sees the request). A view
+    keeps one response out of the cache by setting ``response.cacheable_public = False``.
+    """
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    wrapped.__wrapped__ = view
-    return wrapped
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, max_age=0)
+            elif response.status_code == 200:
+                patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+                if getattr(response, "cacheable_public", None) is None:
+                    response.cacheable_public = True
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        wrapped.cache_params = tuple(params)
+        return wrapped
+
+    return decorate if view is None else decorate(view)
 
 
 def _is_anonymous(request) -> bool:
     """No cookie that could change the page: no session, no pending messages."""
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+# Query parameters read by what other apps show inside a public page, by the page's URL name.
+_added_params: dict[str, tuple[str, ...]] = {}
+
+
+def add_page_params(url_name: str, *params: str) -> None:
+    """Let what an app shows inside a public page read more of its query string.
+
+    For a feature drawn into one of blog's pages through its own template tags (a page of responses
+    under a post: ``add_page_params("blog:post-detail", "responses")``), so blog need not know of it.
+    Call from the app's ``AppConfig.ready()``.
+    """
+    _added_params[url_name] = (*_added_params.get(url_name, ()), *params)
+    _params_at.cache_clear()
+
+
+def _cache_params(request) -> tuple[str, ...] | None:
+    """The query parameters of the public page at this path, or None when it is not a public page."""
+    return _params_at(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
+
+
+# Resolving is most of what a hit costs beyond the two cache reads; the answer for a path never changes.
+@lru_cache(maxsize=4096)
+def _params_at(urlconf: str, path: str) -> tuple[str, ...] | None:
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    params = getattr(match.func, "cache_params", None)
+    if params is None:
+        return None
+    return (*params, *_added_params.get(match.view_name, ()))
+
+
+def _canonicalise(request, params) -> None:
+    """Keep only ``params`` in the request's query string, in their order, one value each (the last, as views read)."""
+    query = request.GET
+    canonical = urlencode([(name, query[name]) for name in params if name in query])
+    if canonical != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = canonical
+        request.GET = QueryDict(canonical)
 
 
 class _RecentPages:
@@ -232,9 +355,11 @@ _recent_pages = _RecentPages()
 class AnonymousPageCacheMiddleware:
     """Serve anonymous GET/HEAD requests for public pages from the shared cache.
 
-    Sits above the session and auth middleware so a hit costs two cache reads
-    and nothing else. Only responses that a view marked ``cacheable_public``
-    and that set no cookie are stored.
+    Sits above the session and auth middleware so a hit costs two cache reads and nothing else. The
+    Host is checked first (a disallowed one is a 400, hit or miss). Only public pages' canonical URLs
+    are keyed, and only responses that a view marked ``cacheable_public`` and that set no cookie are
+    stored. Should the version be unreadable (the cache lost it and the database is down), the
+    request goes on uncached: the view answers as it would without a cache.
     """
 
     def __init__(self, get_response):
@@ -243,8 +368,17 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
             return self.get_response(request)
+        params = _cache_params(request)
+        if params is None:
+            return self.get_response(request)
+        request.get_host()  # DisallowedHost (a 400) before any page is served
+        _canonicalise(request, params)
+        try:
+            version, _, version_started = _current()
+        except DatabaseError:
+            logger.warning("Page cache skipped: the content version could not be read", exc_info=True)
+            return self.get_response(request)
         path = request.get_full_path()
-        version, _, version_started = _current()
         key = f"page:{version}:{hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()}"
         stored = _recent_pages.get(key)
         if stored is None:

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.paginator import Page
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from blog.caching import PAGE_TIMEOUT, cached_count, card_version, versioned_key
 from blog.pagination import page_number, page_of, paginate
@@ -61,7 +61,7 @@ def hit_page(request, results, per_page: int) -> Page:
         page = paginate(request, results, per_page)
         return page.paginator.count, _hit_cards(page.object_list)
 
-    return _cached_page(request, results, per_page, build, "search", results.cache_key)
+    return _cached_page(request, results, per_page, build, "search", results.cache_key, keep_empty=False)
 
 
 def archive_page(request, posts, per_page: int) -> Page:
@@ -78,7 +78,7 @@ def archive_page(request, posts, per_page: int) -> Page:
 
 
 def _archive_item(post) -> SafeString:
-    return mark_safe(render_to_string("includes/archive_item.html", {"post": post}))
+    return render_to_string("includes/archive_item.html", {"post": post})
 
 
 def _archive_groups(posts) -> list:
@@ -93,19 +93,21 @@ def _archive_groups(posts) -> list:
     return groups
 
 
-def _cached_page(request, items, per_page: int, build, *key_parts) -> Page:
+def _cached_page(request, items, per_page: int, build, *key_parts, keep_empty: bool = True) -> Page:
+    """``build()`` (the count and a page of cards) kept under the content version (if empty, only if ``keep_empty``)."""
     number = page_number(request)
     key = versioned_key("cards", *key_parts, per_page, number)
     stored = cache.get(key)
     if stored is None:
         stored = build()
-        cache.set(key, stored, PAGE_TIMEOUT)
+        if stored[0] or keep_empty:
+            cache.set(key, stored, PAGE_TIMEOUT)
     count, cards = stored
     return page_of(items, cards, number, per_page, count)
 
 
-def _card_parts(post, snippet=None) -> tuple[str, str]:
-    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's."""
+def _card_parts(post, snippet=None) -> tuple[SafeString, SafeString]:
+    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's (templates: safe)."""
     body = render_to_string("includes/post_card_body.html", {"post": post, "snippet": snippet})
     return body, render_to_string("includes/tag_list.html", {"tags": post.tags.all()})
 
@@ -114,7 +116,7 @@ def _hit_cards(hits) -> list[Card]:
     cards = []
     for hit in hits:
         html, tags_html = _card_parts(hit.post, hit.snippet)
-        cards.append(Card(hit.post.pk, hit.post.slug, hit.post.title, mark_safe(html), mark_safe(tags_html)))
+        cards.append(Card(hit.post.pk, hit.post.slug, hit.post.title, html, tags_html))
     return cards
 
 
@@ -131,7 +133,7 @@ def _cards(posts) -> list[Card]:
         if parts is None:
             parts = fresh[keys[post.pk]] = _card_parts(post)
         html, tags_html = parts
-        cards.append(Card(post.pk, post.slug, post.title, mark_safe(html), mark_safe(tags_html)))
+        cards.append(Card(post.pk, post.slug, post.title, html, tags_html))
     if fresh:
         cache.set_many(fresh, PAGE_TIMEOUT)
     return cards

@@ -26,6 +26,8 @@ class FullContentAtomFeed(Atom1Feed):
 class LatestPostsFeed(Feed):
     feed_type = FullContentAtomFeed
     description_template = None
+    # A public page reading no query parameter: the page cache keys it by its path (blog.caching.public_page).
+    cache_params = ()
 
     def __call__(self, request, *args, **kwargs):
         return public_page(require_safe(super().__call__))(request, *args, **kwargs)

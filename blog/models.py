@@ -350,3 +350,23 @@ class OldUrl(models.Model):
 
     def __str__(self):
         return self.path
+
+
+class ContentVersion(models.Model):
+    """The content version (see ``blog.caching``): one row, the lasting copy of what the cache holds.
+
+    The cache keeps a copy for speed, but a cache may evict any key (the file cache culls at random when
+    full, Redis under memory pressure): losing the only copy would make every cached page cold at once.
+    Kept here, a lost copy is read back and the pages cached under it stay in use.
+    """
+
+    token = models.CharField(max_length=64)
+    # When the next scheduled post goes public (none: no post is scheduled): the version ends then.
+    next_scheduled_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return self.token

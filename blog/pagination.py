@@ -5,13 +5,14 @@ import re
 from django.core.paginator import Page, Paginator
 from django.http import Http404
 
-_PAGE_NUMBER = re.compile(r"\d{1,7}")
+# One spelling per page ("2", never "02"): each spelling would be a page of its own to the page cache.
+_PAGE_NUMBER = re.compile(r"[1-9]\d{0,6}")
 
 
 def page_number(request) -> int:
     """The ``?page=`` number, or 404 for anything that is not a positive integer."""
     raw = request.GET.get("page", "1")
-    if not _PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
+    if not _PAGE_NUMBER.fullmatch(raw):
         raise Http404("No such page.")
     return int(raw)
 

@@ -1,12 +1,23 @@
 """The sitemap: home, archive, tags, every public post and every tag in use."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
+from blog.caching import PAGE_TIMEOUT, public_page, versioned_key
 from blog.models import Post, tags_in_use
+
+# A page of the sitemap as ?p= names it: digits only, no leading zero (one spelling per page).
+_PAGE = re.compile(r"[1-9][0-9]{0,5}")
+# What the stored sitemap keeps of Django's response besides its bytes.
+_KEPT_HEADERS = ("Content-Type", "Last-Modified", "X-Robots-Tag")
 
 
 class SiteUrlSitemap(Sitemap):
@@ -50,3 +61,28 @@ class TagSitemap(SiteUrlSitemap):
 
     def location(self, tag):
         return reverse("blog:tag-detail", kwargs={"slug": tag.slug})
+
+
+SITEMAPS = {"static": StaticSitemap, "posts": PostSitemap, "tags": TagSitemap}
+
+
+@require_safe
+@public_page(params=("p",))
+def sitemap_xml(request):
+    """The sitemap (``?p=`` pages past 5,000 posts), built once per content version and shared by everyone.
+
+    The page cache serves it to anonymous readers; this copy serves members and any request the page
+    cache passes by (one carrying a cookie, say), which would otherwise rebuild thousands of URLs each time.
+    """
+    page = request.GET.get("p", "1")
+    if not _PAGE.fullmatch(page):
+        raise Http404("No such sitemap page.")
+    key = versioned_key("sitemap", page)
+    stored = cache.get(key)
+    if stored is None:
+        built = sitemap(request, sitemaps=SITEMAPS)
+        built.render()
+        stored = (built.content, [(name, built[name]) for name in _KEPT_HEADERS if built.has_header(name)])
+        cache.set(key, stored, PAGE_TIMEOUT)
+    content, headers = stored
+    return HttpResponse(content, headers=dict(headers))

@@ -47,7 +47,7 @@ def _list_context(request, page) -> dict:
 
 
 @require_safe
-@public_page
+@public_page(params=("page",))
 def home(request):
     """Newest published posts, ten a page."""
     page = card_page(request, Post.objects.published().for_list(), POSTS_PER_PAGE, "home")
@@ -137,7 +137,7 @@ def tag_list(request):
 
 
 @require_safe
-@public_page
+@public_page(params=("page",))
 def tag_detail(request, slug):
     """One tag's posts, newest first, paginated."""
     tag = public_tag_or_404(slug)
@@ -147,7 +147,7 @@ def tag_detail(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(params=("page",))
 def archive(request):
     """Every public post, newest first, grouped by year and month (titles and dates), a hundred a page."""
     posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
@@ -232,7 +232,7 @@ def server_error(request):
 
 
 @require_safe
-@public_page
+@public_page(params=("q", "tag", "page"))
 def search(request):
     """Full-text search over public posts: ranked, highlighted, ten a page, optionally within one tag."""
     form = SearchForm(request.GET)
@@ -242,7 +242,8 @@ def search(request):
     # Over-long text is searched by its start, and the reader is told so rather than refused.
     query_was_cut = len(request.GET.get("q", "").strip()) > MAX_QUERY_LENGTH
     tag = public_tag_or_404(form.cleaned_data["tag"]) if form.cleaned_data["tag"] else None
-    page = hit_page(request, search_posts(query, tag=tag), POSTS_PER_PAGE)
+    results = search_posts(query, tag=tag)
+    page = hit_page(request, results, POSTS_PER_PAGE)
     hits = page.object_list
     extra_query = urlencode({key: value for key, value in (("q", query), ("tag", tag.slug if tag else "")) if value})
     context = {
@@ -255,4 +256,13 @@ def search(request):
         "extra_query": extra_query,
         "saved_ids": saved_post_ids(user=request.user, post_ids=[hit.pk for hit in hits]),
     }
-    return render(request, "blog/search.html", context)
+    response = render(request, "blog/search.html", context)
+    # Kept as a page only when it found something and is spelled the canonical way (blog.search.terms:
+    # words lower-cased, each once, sorted): any other spelling is drawn from the same shared results
+    # on each request, so shuffled or re-cased words cannot fill the page cache.
+    canonical = (request.GET.get("q", ""), request.GET.get("tag", "")) == (
+        " ".join(results.words),
+        tag.slug if tag else "",
+    )
+    response.cacheable_public = canonical and bool(hits)
+    return response

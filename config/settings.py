@@ -123,8 +123,6 @@ MIDDLEWARE = [
     # Before anything reads a body (the CSRF check does): refuse one too large to be a picture.
     "config.guards.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the page cache and sessions, which may need the database: /healthz must answer 503, not 500.
-    "config.health.HealthCheckMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "blog.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -192,7 +190,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # Cache: shared by every worker process of a machine by default (files under
-# var/), Redis across machines when REDIS_URL is set.
+# var/), Redis across machines when REDIS_URL is set. Either may evict any key when full (the file
+# cache culls a third of its files at random, Redis per its maxmemory-policy): nothing lasting lives
+# only here. The content version's lasting copy is in the database (blog.caching).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

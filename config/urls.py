@@ -1,23 +1,20 @@
-"""The site's URL map: blog at the root, allauth under /accounts/, admin under /admin/."""
+"""The site's URL map: blog at the root, allauth under /accounts/, admin under /admin/, the health check."""
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 
-from blog.caching import public_page
-from blog.sitemaps import PostSitemap, StaticSitemap, TagSitemap
+from blog.sitemaps import sitemap_xml
 from blog.views import legacy_redirect
-
-sitemaps = {"static": StaticSitemap, "posts": PostSitemap, "tags": TagSitemap}
+from config.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("subscriptions.urls")),
-    path("sitemap.xml", public_page(require_safe(sitemap)), {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("", include("responses.urls")),
     path("", include("blog.urls")),
     # Last: anything else may be a page of the old Jekyll site.

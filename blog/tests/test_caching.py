@@ -5,13 +5,15 @@ import subprocess
 import sys
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog import caching
-from blog.models import Post
+from blog.models import ContentVersion, Post
 from blog.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +108,13 @@ class TestAnonymousPages:
         site[1].delete()
         assert b"Morning tide" not in client.get("/archive/").content
 
-    def test_a_scheduled_post_appears_when_its_time_comes(self, client, site, time_machine):
-        time_machine.move_to(timezone.now(), tick=False)
-        PostFactory(title="Arrives soon", published_at=timezone.now() + datetime.timedelta(minutes=5))
-        assert b"Arrives soon" not in client.get("/").content
-        assert client.get("/").headers["X-Cache"] == "hit"
-        time_machine.shift(datetime.timedelta(minutes=5, seconds=1))
-        response = client.get("/")
+    def test_a_scheduled_post_appears_when_its_time_comes(self, client, site):
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            PostFactory(title="Arrives soon", published_at=timezone.now() + datetime.timedelta(seconds=1))
+            assert b"Arrives soon" not in client.get("/").content
+            assert client.get("/").headers["X-Cache"] == "hit"
+            clock.shift(datetime.timedelta(seconds=2))
+            response = client.get("/")
         assert response.headers["X-Cache"] == "miss"
         assert b"Arrives soon" in response.content
 
@@ -248,10 +250,22 @@ class TestContentVersion:
                 post = PostFactory(days_ago=days, tags=["Rest"])
                 post.save()
                 post.tags.add("Joy")
-        assert [cb for cb in callbacks if cb is caching.bump_content_version] == [caching.bump_content_version]
+        assert len(callbacks) == 1
         before = caching.content_version()
-        callbacks[0]()
+        with CaptureQueriesContext(connection) as queries:
+            callbacks[0]()
         assert caching.content_version() != before
+        assert ContentVersion.objects.get().token == caching.content_version()
+        assert len([q for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]) == 1
+
+    def test_a_rolled_back_savepoint_does_not_cost_the_transaction_its_bump(self, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():
+                PostFactory(title="Never written")
+                raise RuntimeError("rolled back")
+            PostFactory(title="Written")
+        assert len(callbacks) == 1
+        assert ContentVersion.objects.get().token == caching.content_version()
 
     def test_version_is_shared_with_other_processes(self, site):
         """Another worker process, with its own cache object, reads the same version (the default cache is shared)."""
@@ -293,10 +307,25 @@ class TestContentVersion:
         response = client.get("/")
         assert response.headers["X-Cache"] == "miss" and b"Shore birds" in response.content
 
-    def test_lost_version_starts_a_new_one(self, client, site):
+    def test_a_first_request_starts_a_version(self, client, site):
         client.get("/")
         cache.delete(caching.VERSION_KEY)
         assert client.get("/").headers["X-Cache"] == "miss"
+
+    def test_an_evicted_version_is_read_back_and_the_pages_stay_cached(self, client, site):
+        """A cache may drop any key; the version lasts in the database, so the pages cached under it are kept."""
+        caching.bump_content_version()  # as a committed write leaves it
+        version = caching.content_version()
+        client.get("/")
+        cache.delete(caching.VERSION_KEY)
+        assert client.get("/").headers["X-Cache"] == "hit"
+        assert caching.content_version() == version
+
+    def test_a_committed_write_is_kept_in_the_database(self, site, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            site[0].save()
+        cache.delete(caching.VERSION_KEY)
+        assert caching.content_version() == ContentVersion.objects.get().token
 
 
 class TestCachedCounts:

@@ -26,6 +26,13 @@ def _redis_url() -> str:
     return urlunsplit(url._replace(path=f"/{1 + worker % 15}"))
 
 
+def redis_client():
+    """A plain redis-py client on the tests' database (to count and clean up keys)."""
+    import redis
+
+    return redis.Redis.from_url(_redis_url())
+
+
 def _reachable(url: str) -> bool:
     import redis
 
@@ -48,7 +55,7 @@ def redis_cache():
     config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
     with override_settings(CACHES={"default": config}):
         yield caches["default"]
-        client = caches["default"]._cache.get_client(write=True)
+        client = redis_client()
         keys = list(client.scan_iter(match=f"{prefix}:*"))
         if keys:
             client.delete(*keys)
@@ -84,7 +91,33 @@ def test_a_second_client_sees_the_same_version_and_pages(client, redis_cache):
 
     PostFactory(title="Shared shore")
     assert client.get("/").headers["X-Cache"] == "miss"
-    other = RedisCache(redis_cache._servers[0], {"KEY_PREFIX": redis_cache.key_prefix})
+    other = RedisCache(_redis_url(), {"KEY_PREFIX": redis_cache.key_prefix})
     assert other.get(VERSION_KEY)[0] == content_version()
     del caches["default"]  # drop this process's connection object: the next read builds a new one
     assert client.get("/").headers["X-Cache"] == "hit"
+
+
+def test_a_flood_of_cache_busting_requests_adds_no_keys_and_keeps_the_version(client, redis_cache):
+    """Redis may evict any key under memory pressure (allkeys-lru): nothing a flood sends may add keys,
+    and an evicted version is read back from the database, so the pages cached under it stay in use."""
+    from blog import caching
+    from blog.tests.flood import SEARCH_WORDS, cache_busting_urls
+
+    for n in range(12):
+        PostFactory(title=f"Harbour {n}", body=f"The {' '.join(SEARCH_WORDS)} {n}.", days_ago=n + 1)
+    caching.bump_content_version()  # as a commit leaves it
+    warm = ["/", "/sitemap.xml", f"/search/?q={'+'.join(sorted(SEARCH_WORDS))}"]
+    for url in warm:
+        client.get(url)
+    server = redis_client()
+    keys_before = len(list(server.scan_iter(match=f"{redis_cache.key_prefix}:*")))
+    version = caching.content_version()
+
+    for url in cache_busting_urls(600):
+        assert client.get(url).status_code == 200
+
+    assert len(list(server.scan_iter(match=f"{redis_cache.key_prefix}:*"))) == keys_before
+    redis_cache.delete(caching.VERSION_KEY)  # as an eviction would
+    assert caching.content_version() == version
+    for url in warm:
+        assert client.get(url).headers["X-Cache"] == "hit"

@@ -23,10 +23,18 @@ def found(query, **kwargs):
 
 class TestTerms:
     def test_words_keep_their_text_and_lose_controls(self):
-        assert search.terms('  rest "gently"\x00 now  ') == ["rest", '"gently"', "now"]
+        assert search.terms('  rest "gently"\x00 now  ') == ['"gently"', "now", "rest"]
 
     def test_punctuation_alone_is_not_a_word(self):
-        assert search.terms("* - ( ) \" ' NEAR(") == ["NEAR("]
+        assert search.terms("* - ( ) \" ' NEAR(") == ["near("]
+
+    def test_shuffled_recased_and_repeated_words_are_one_search(self):
+        assert search.terms("Tide morning tide") == search.terms("morning TIDE") == ["morning", "tide"]
+
+    def test_distinct_words_are_capped_the_same_way_whatever_their_order(self):
+        words = [f"w{i:02}" for i in range(20)]  # within MAX_QUERY_LENGTH: only the cap on words applies
+        assert search.terms(" ".join(words)) == search.terms(" ".join(reversed(words)))
+        assert len(search.terms(" ".join(words))) == search.MAX_TERMS
 
     def test_long_input_is_capped(self):
         words = search.terms("word " * 2000)

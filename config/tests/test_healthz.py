@@ -73,3 +73,19 @@ def test_not_redirected_to_https_so_plain_http_probes_work(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/robots.txt").status_code == 301
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_page_of_the_url_map_like_any_other(client):
+    from django.urls import resolve, reverse
+
+    assert reverse("healthz") == "/healthz"
+    assert resolve("/healthz").url_name == "healthz"
+
+
+def test_a_disallowed_host_is_refused_as_on_every_page(client):
+    assert client.get("/healthz", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_never_stored_by_the_page_cache(client):
+    client.get("/healthz")
+    assert "X-Cache" not in client.get("/healthz").headers
