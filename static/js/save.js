@@ -144,13 +144,14 @@
         var note = result.data.note;
         showErrors(form, []);
         if (textarea) textarea.value = note;
+        updateCount(textarea);
         if (item) {
           var text = item.querySelector(".note-text");
-          var empty = item.querySelector(".note-empty");
           var body = item.querySelector(".note-body");
+          var remove = item.querySelector(".note-delete");
           if (body) setText(body, note);
           if (text) text.hidden = !note;
-          if (empty) empty.hidden = !!note;
+          if (remove) remove.hidden = !note;
           var summary = item.querySelector(".note-summary");
           if (summary) summary.textContent = note ? "Edit your note" : "Add a note";
           var details = item.querySelector("details.note-editor");
@@ -160,23 +161,91 @@
             if (toggle) toggle.focus();
           }
         }
-        announce(note ? "Note saved for “" + title + "”." : "Note cleared for “" + title + "”.");
+        announce("Note saved for “" + title + "”.");
       })
       .catch(function () { submitNormally(form); })
       .then(function () { if (button) button.disabled = false; });
   }
 
-  // --- Removing a piece that is no longer published ----------------------------------------
+  // --- The note's length, counted as the member types ---------------------------------------
+  // The server refuses an over-long note (never cuts it); the counter says so before sending.
+
+  function noteLength(textarea) {
+    // As the server counts: line breaks as one character, spaces at either end trimmed.
+    return textarea.value.replace(/\r\n?/g, "\n").trim().length;
+  }
+
+  function updateCount(textarea) {
+    if (!textarea || !textarea.dataset.maxLength) return;
+    var limit = parseInt(textarea.dataset.maxLength, 10);
+    var counter = document.getElementById(textarea.id + "-count");
+    if (!counter) {
+      counter = document.createElement("p");
+      counter.className = "note-count";
+      counter.id = textarea.id + "-count";
+      var value = document.createElement("span");
+      value.className = "note-count-value";
+      var over = document.createElement("span");
+      over.className = "note-count-over";
+      counter.appendChild(value);
+      counter.appendChild(document.createTextNode(" of " + limit + " characters"));
+      counter.appendChild(over);
+      textarea.insertAdjacentElement("afterend", counter);
+      var described = textarea.getAttribute("aria-describedby") || "";
+      textarea.setAttribute("aria-describedby", (described + " " + counter.id).trim());
+    }
+    var length = noteLength(textarea);
+    var tooLong = length > limit;
+    counter.querySelector(".note-count-value").textContent = String(length);
+    counter.querySelector(".note-count-over").textContent = tooLong ? ": " + (length - limit) + " too many" : "";
+    counter.classList.toggle("is-over", tooLong);
+    if (tooLong) textarea.setAttribute("aria-invalid", "true");
+    else if (!textarea.closest("form").querySelector(".note-errors li")) textarea.removeAttribute("aria-invalid");
+    if (tooLong !== (textarea.dataset.wasOver === "true")) {
+      textarea.dataset.wasOver = String(tooLong);
+      if (tooLong) announce("Your note is longer than " + limit + " characters.");
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target instanceof HTMLTextAreaElement) updateCount(event.target);
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-max-length]"), updateCount);
+
+  // --- Removing a piece from /saved/, and undoing that -------------------------------------
+  // The row stays where it was, replaced by "Removed · Undo"; the note is kept on the server.
+
+  function showRemoved(item, removed) {
+    var piece = item.querySelector(".saved-piece");
+    var notice = item.querySelector(".saved-removed");
+    if (piece) piece.hidden = removed;
+    if (notice) notice.hidden = !removed;
+  }
 
   function onRemove(form) {
     var title = form.dataset.title || "this piece";
+    var item = form.closest(".saved-item");
     send(form.getAttribute("action"), form, new FormData(form))
       .then(function (result) {
-        if (!result.ok || !result.data.removed) throw new Error("remove failed");
-        var item = form.closest(".saved-item");
-        if (item) item.parentNode.removeChild(item);
+        if (!result.ok || !result.data.removed || !item) throw new Error("remove failed");
+        showRemoved(item, true);
         announce("Removed “" + title + "” from your saved pieces.");
-        var heading = document.getElementById("saved-title");
+        var undo = item.querySelector(".restore-form button");
+        if (undo) undo.focus();
+      })
+      .catch(function () { submitNormally(form); });
+  }
+
+  function onRestore(form) {
+    var title = form.dataset.title || "this piece";
+    var item = form.closest(".saved-item");
+    if (!item) { submitNormally(form); return; }
+    send(form.getAttribute("action"), form, new FormData(form))
+      .then(function (result) {
+        if (!result.ok || !result.data.restored) throw new Error("restore failed");
+        showRemoved(item, false);
+        announce("“" + title + "” is back in your saved pieces.");
+        var heading = item.querySelector(".saved-item-title a") || item.querySelector(".remove-form button");
         if (heading) heading.focus();
       })
       .catch(function () { submitNormally(form); });
@@ -189,6 +258,7 @@
     if (form.classList.contains("save-form")) handler = onSave;
     else if (form.classList.contains("note-form")) handler = onNote;
     else if (form.classList.contains("remove-form")) handler = onRemove;
+    else if (form.classList.contains("restore-form")) handler = onRestore;
     if (!handler) return;
     event.preventDefault();
     handler(form);
