@@ -5,38 +5,19 @@ essay, write a note, remove a piece, download their data, delete the account.
 journey end to end, and e2e/test_keyboard.py makes the same one without a mouse.)
 """
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Favourite
+from e2e.journey import EMAIL, NOTE, PASSWORD, assert_export, emailed_path
 
 pytestmark = pytest.mark.e2e
-
-EMAIL = "new.member@example.com"
-PASSWORD = "slow mornings and warm tea 7"
-NOTE = "Read this on Sunday evenings, slowly."
 
 
 def card_save_button(page, post):
     return page.locator(f'form.save-form[data-save-url$="/posts/{post.slug}/save/"] button')
-
-
-def emailed_path(message) -> str:
-    """The path of the one link in an email the site sent (the live server's host is in front of it)."""
-    return re.search(r"https?://[^/\s]+(/\S+)", message.body)[1]
-
-
-def assert_export(path, *, kept, removed):
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["account"]["email"] == EMAIL
-    pieces = {piece["title"]: piece for piece in data["saved_pieces"]}
-    assert set(pieces) == {kept.title}
-    assert pieces[kept.title]["note"] == NOTE
-    assert pieces[kept.title]["url"].endswith(kept.get_absolute_url())
-    assert removed.title not in pieces
 
 
 def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailoutbox, tmp_path):
@@ -84,9 +65,12 @@ def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailou
     expect(item.locator(".note-text")).to_have_text(f"Your note: {NOTE}")
     expect(page.locator("#live-region")).to_contain_text("Note saved")
 
-    # Remove the other one; after a reload it is gone.
-    page.locator(".saved-item", has_text=from_list.title).get_by_role("button", name="Saved").click()
+    # Remove the other one: "Removed · Undo" in its place; after a reload it is gone.
+    page.locator(".saved-item", has_text=from_list.title).get_by_role("button", name=re.compile("^Remove")).click()
     expect(page.locator("#live-region")).to_contain_text("Removed")
+    expect(
+        page.locator(".saved-item", has_text=from_list.title).get_by_role("button", name=re.compile("^Undo"))
+    ).to_be_focused()
     page.reload()
     expect(page.locator(".saved-item")).to_have_count(1)
     expect(page.locator(".saved-item-title")).to_have_text(from_post.title)
