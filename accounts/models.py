@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.functional import cached_property
 
 # How long a private note may be, as the member typed it (see accounts.services.normalise_note).
 NOTE_MAX_LENGTH = 2000
@@ -100,9 +101,10 @@ class Favourite(models.Model):
     def __str__(self):
         return f"{self.user} saved {self.title}"
 
-    @property
+    @cached_property
     def status(self) -> str:
-        """``published``, ``unpublished`` (a draft or scheduled again) or ``deleted``."""
+        """``published``, ``unpublished`` (a draft or scheduled again) or ``deleted``, worked out once
+        per instance (a row of /saved/ asks a dozen times)."""
         if self.post_id is None:
             return "deleted"
         return "published" if self.post.is_public else "unpublished"

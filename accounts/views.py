@@ -178,7 +178,7 @@ def _save_note(request, favourite: Favourite):
 @require_POST
 @login_required
 def note(request, slug):
-    """Add, edit or clear the member's note on a piece they saved (published or not)."""
+    """Add or edit the member's note on a piece they saved (deleting it is :func:`note_delete`)."""
     favourite = get_object_or_404(Favourite.objects.saved().for_list(), user=request.user, post__slug=slug)
     return _save_note(request, favourite)
 
@@ -187,7 +187,7 @@ def note(request, slug):
 @require_POST
 @login_required
 def note_by_key(request, key):
-    """The same, for a row whose post staff have deleted (it has no slug any more)."""
+    """The same, by the row's key: for a piece no longer public (its slug may be a draft's) or deleted."""
     favourite = get_object_or_404(Favourite.objects.saved().for_list(), user=request.user, key=key)
     return _save_note(request, favourite)
 

@@ -170,7 +170,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /saved/",
-        # The anonymous "Save" link leads to the login page (and starts a session): nothing to index.
+        # The anonymous "Save" link leads to a page asking the reader to log in: nothing to index.
         "Disallow: /posts/*/save/",
         f"Sitemap: {sitemap_url}",
     ]
