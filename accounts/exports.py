@@ -1,7 +1,9 @@
 """Download my data: everything the site keeps about a member, as one JSON file they can read.
 
 The account (email addresses, date joined) and every saved piece with its title, address,
-whether it is still published, when it was saved and the private note.
+whether it is still published, when it was saved and the private note; pieces the member removed
+are there too (with when), since their notes are kept. A piece no longer public shows its last
+public title and no address: nothing of a draft.
 """
 
 import datetime
@@ -17,7 +19,7 @@ from accounts.models import Favourite
 from accounts.providers import data_providers
 from blog.models import site_url
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: removed pieces, with removed_at, are included for their notes
 
 
 def _iso(moment) -> str:
@@ -43,9 +45,10 @@ def member_data(user) -> dict:
         "saved_pieces": [
             {
                 "title": favourite.title,
-                "url": site_url(favourite.post.get_absolute_url()) if favourite.post_id else None,
+                "url": site_url(favourite.post.get_absolute_url()) if favourite.is_public else None,
                 "status": favourite.status,
                 "saved_at": _iso(favourite.saved_at),
+                "removed_at": _iso(favourite.removed_at) if favourite.removed_at else None,
                 "note": favourite.note,
             }
             for favourite in favourites

@@ -127,19 +127,25 @@ class ReauthenticateForm(CappedInputMixin, allauth_forms.ReauthenticateForm):
 
 
 class NoteForm(forms.Form):
-    """A member's private note on a saved piece; empty clears it."""
+    """A member's private note on a saved piece.
+
+    No ``maxlength`` in the page: a browser cuts pasted text there without a word. An over-long note
+    is refused with an error instead (static/js/save.js counts as the member types). Emptying an
+    existing note is refused too: deleting a note is its own action, which shows the words first.
+    """
 
     note = forms.CharField(
         label="Your private note",
         required=False,
         strip=False,  # the service normalises line endings and trims
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": NOTE_MAX_LENGTH}),
-        help_text=f"Only you can see this. Up to {NOTE_MAX_LENGTH:,} characters; leave it empty to clear it.",
+        widget=forms.Textarea(attrs={"rows": 4, "data-max-length": NOTE_MAX_LENGTH}),
+        help_text=f"Only you can see this. Up to {NOTE_MAX_LENGTH:,} characters.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current: str = "", **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.current = current
 
     def clean_note(self) -> str:
         note = normalise_note(self.cleaned_data["note"])
@@ -147,6 +153,10 @@ class NoteForm(forms.Form):
             raise forms.ValidationError(
                 f"A note can hold up to {NOTE_MAX_LENGTH:,} characters; this one has {len(note):,}.",
                 code="max_length",
+            )
+        if not note and self.current:
+            raise forms.ValidationError(
+                "This note is empty. To delete your note, use “Delete this note”.", code="empty"
             )
         return note
 

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.functional import cached_property
 
 # How long a private note may be, as the member typed it (see accounts.services.normalise_note).
 NOTE_MAX_LENGTH = 2000
@@ -55,21 +56,26 @@ class User(AbstractUser):
 
 
 class FavouriteQuerySet(models.QuerySet):
+    def saved(self):
+        """Pieces saved now: not removed (a removed row keeps its note until the member deletes it)."""
+        return self.filter(removed_at__isnull=True)
+
     def for_user(self, user):
-        """The member's saved pieces, newest saved first."""
+        """The member's rows, newest saved first."""
         return self.filter(user=user).order_by("-saved_at", "-id")
 
     def for_list(self):
-        """What a list of saved pieces needs: the post's title and status, not its body."""
+        """What a list of saved pieces needs: the post's title, status, excerpt and address, not its body."""
         return self.select_related("post").defer("post__body", "post__body_html", "post__body_text")
 
 
 class Favourite(models.Model):
     """A piece a member saved, with an optional private note.
 
-    ``post`` is nullable and ``post_title`` a snapshot, so that a member's note
-    survives staff deleting the post. ``key`` names the row in URLs once its post
-    is gone (a random UUID: nothing to count up or guess).
+    ``post`` is nullable and ``post_title`` a snapshot of its last public title, so that a member's
+    note survives staff deleting the post, and a post moved back to draft shows nothing of the draft.
+    ``key`` names the row in URLs (a random UUID: nothing to count up or guess). Removing a piece
+    sets ``removed_at`` and keeps the row with its note: undo, or saving it again, brings both back.
     """
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -77,6 +83,7 @@ class Favourite(models.Model):
     post = models.ForeignKey("blog.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="favourites")
     post_title = models.CharField(max_length=500)
     saved_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     objects = FavouriteQuerySet.as_manager()
@@ -94,14 +101,23 @@ class Favourite(models.Model):
     def __str__(self):
         return f"{self.user} saved {self.title}"
 
-    @property
-    def title(self) -> str:
-        """The post's current title, or the one it had when it was deleted."""
-        return self.post.title if self.post_id else self.post_title
-
-    @property
+    @cached_property
     def status(self) -> str:
-        """``published``, ``unpublished`` (a draft or scheduled again) or ``deleted``."""
+        """``published``, ``unpublished`` (a draft or scheduled again) or ``deleted``, worked out once
+        per instance (a row of /saved/ asks a dozen times)."""
         if self.post_id is None:
             return "deleted"
         return "published" if self.post.is_public else "unpublished"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def title(self) -> str:
+        """The post's title while it is public; else the last public title, never a draft's."""
+        return self.post.title if self.is_public else self.post_title
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None

@@ -5,30 +5,50 @@ cannot reach another member's data by passing the wrong object: ownership is par
 """
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import NOTE_MAX_LENGTH, Favourite
 
 
 def favourite_add(*, user, post) -> Favourite:
-    """Save ``post`` for ``user``; saving twice leaves one row (and its note) as it was."""
+    """Save ``post`` for ``user``; saving twice leaves one row as it was.
+
+    A piece the member removed earlier comes back with its note, saved anew (``saved_at`` is now).
+    """
     try:
         with transaction.atomic():
             favourite, _ = Favourite.objects.get_or_create(user=user, post=post, defaults={"post_title": post.title})
     except IntegrityError:
         # Another request saved it between our read and our insert: same end state.
         favourite = Favourite.objects.get(user=user, post=post)
+    if favourite.is_removed or favourite.post_title != post.title:
+        # ``post`` is public here (only public posts can be saved): its title is the last public one.
+        if favourite.is_removed:
+            favourite.removed_at, favourite.saved_at = None, timezone.now()
+        favourite.post_title = post.title
+        favourite.save(update_fields=["removed_at", "saved_at", "post_title"])
     return favourite
 
 
-def favourite_remove(*, user, post) -> None:
-    """Remove ``post`` from ``user``'s saved pieces; removing an unsaved piece does nothing."""
-    Favourite.objects.filter(user=user, post=post).delete()
+def favourite_remove(*, user, post) -> bool:
+    """Remove ``post`` from ``user``'s saved pieces, keeping the row and its note; False if it was not saved."""
+    return bool(Favourite.objects.saved().filter(user=user, post=post).update(removed_at=timezone.now()))
 
 
-def favourite_forget(*, user, key) -> bool:
-    """Remove the member's row named ``key`` (also for deleted posts); False when there was none."""
-    deleted, _ = Favourite.objects.filter(user=user, key=key).delete()
-    return bool(deleted)
+def favourite_remove_key(*, user, key) -> bool:
+    """Remove the member's row named ``key`` (also for unpublished and deleted posts), keeping its note."""
+    return bool(Favourite.objects.saved().filter(user=user, key=key).update(removed_at=timezone.now()))
+
+
+def favourite_restore(*, user, key) -> bool:
+    """Undo a removal: the row comes back where it was, with its note; False if it was not removed."""
+    return bool(Favourite.objects.filter(user=user, key=key, removed_at__isnull=False).update(removed_at=None))
+
+
+def note_delete(*, favourite: Favourite) -> None:
+    """Delete the member's note on ``favourite``: the only way a note goes, short of deleting the account."""
+    favourite.note = ""
+    favourite.save(update_fields=["note"])
 
 
 def normalise_note(note: str) -> str:
@@ -46,8 +66,8 @@ def note_set(*, favourite: Favourite, note: str) -> Favourite:
         raise ValueError(f"A note holds at most {NOTE_MAX_LENGTH} characters.")
     favourite.note = note
     fields = ["note"]
-    if favourite.post_id:
-        # Keep the snapshot fresh while the post exists, so it is current if the post is ever deleted.
+    if favourite.is_public:
+        # Keep the snapshot of the last public title fresh, for when the post is unpublished or deleted.
         favourite.post_title = favourite.post.title
         fields.append("post_title")
     favourite.save(update_fields=fields)
@@ -55,8 +75,24 @@ def note_set(*, favourite: Favourite, note: str) -> Favourite:
 
 
 def snapshot_titles(*, post) -> int:
-    """Copy ``post``'s title onto every row that saved it (called just before the post is deleted)."""
+    """Copy ``post``'s title onto every row that saved it, while it is public (a draft's title stays private)."""
+    if not post.is_public:
+        return 0
     return Favourite.objects.filter(post=post).exclude(post_title=post.title).update(post_title=post.title)
+
+
+def refresh_public_titles(*, user, favourites) -> int:
+    """Bring the member's snapshots of public titles up to date (staff renamed a piece while public).
+
+    ``favourites`` are rows just read with their posts; only the stale ones are written, so a page
+    that shows nothing renamed writes nothing.
+    """
+    stale: dict[str, list[int]] = {}
+    for favourite in favourites:
+        if favourite.is_public and favourite.post_title != favourite.post.title:
+            stale.setdefault(favourite.post.title, []).append(favourite.pk)
+            favourite.post_title = favourite.post.title
+    return sum(Favourite.objects.filter(user=user, pk__in=pks).update(post_title=title) for title, pks in stale.items())
 
 
 def account_delete(*, user, before=None) -> dict[str, int]:

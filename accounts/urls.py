@@ -22,4 +22,6 @@ urlpatterns = [
     path("saved/<str:slug>/note/", views.note, name="note"),
     path("saved/item/<uuid:key>/note/", views.note_by_key, name="note-by-key"),
     path("saved/item/<uuid:key>/remove/", views.remove, name="remove"),
+    path("saved/item/<uuid:key>/restore/", views.restore, name="restore"),
+    path("saved/item/<uuid:key>/note/delete/", views.note_delete, name="note-delete"),
 ]

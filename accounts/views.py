@@ -6,6 +6,7 @@ random key once its post is gone: never by a number that could be counted up.
 """
 
 import re
+import uuid
 from functools import partial
 from urllib.parse import urlencode
 
@@ -24,7 +25,7 @@ from taggit.models import Tag
 
 from accounts import exports, pending, saved_pieces, services
 from accounts.forms import DeleteAccountForm, NoteForm
-from accounts.models import Favourite
+from accounts.models import NOTE_MAX_LENGTH, Favourite
 from blog.models import Post
 from blog.pagination import page_number, paginate_counted
 
@@ -69,24 +70,25 @@ def _set_saved(request, slug: str, saved: bool):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def save(request, slug):
-    """POST saves the piece (idempotent). GET saves nothing: it sends a reader who is not logged in to log in.
+    """POST saves the piece (idempotent). GET saves nothing and remembers nothing.
 
-    The reader's wish is kept in their session and granted by ``accounts.adapter`` once they
-    have logged in or signed up, which brings them back to the piece.
+    A reader who is not logged in follows the Save link to a page that says what happens next and
+    asks them to log in: its button POSTs here, and only then is their wish kept in their session
+    (a cross-site link cannot plant one), to be granted by ``accounts.adapter`` once they have logged
+    in or signed up, which brings them back to the piece.
     """
     if request.method == "POST":
         if not request.user.is_authenticated:
-            post = get_object_or_404(Post.objects.published().only("slug"), slug=slug)
+            post = get_object_or_404(Post.objects.published().only("pk", "title", "slug"), slug=slug)
             if _wants_json(request):
                 return JsonResponse({"error": "Please log in to save pieces."}, status=401)
+            pending.remember(request, post)
             return HttpResponseRedirect(_login_url(post.get_absolute_url()))
         return _set_saved(request, slug, True)
     post = get_object_or_404(Post.objects.published().only("pk", "title", "slug"), slug=slug)
     if request.user.is_authenticated:
         return HttpResponseRedirect(post.get_absolute_url())
-    if request.method == "GET":  # HEAD (link checkers, previews) remembers nothing
-        pending.remember(request, post)
-    return HttpResponseRedirect(_login_url(post.get_absolute_url()))
+    return render(request, "accounts/save_login.html", {"post": post})
 
 
 @never_cache
@@ -113,22 +115,42 @@ def _saved_tag(request):
 def saved(request):
     """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
     tag = _saved_tag(request)
+    tags = saved_pieces.saved_tags(user=request.user)
     try:
-        page = paginate_counted(request, partial(saved_pieces.saved_rows, user=request.user, tag=tag), SAVED_PER_PAGE)
+        page = paginate_counted(
+            request, partial(saved_pieces.saved_rows, user=request.user, tags=tags, tag=tag), SAVED_PER_PAGE
+        )
     except Http404:
         # A valid page number past the end (the member just removed the last piece on it):
         # go to page 1 rather than show a dead end.
         if page_number(request) > 1:
             return HttpResponseRedirect(_saved_url(tag))
         raise
+    services.refresh_public_titles(user=request.user, favourites=page.object_list)
     context = {
         "page": page,
         "favourites": page.object_list,
-        "tags": saved_pieces.saved_tags(user=request.user),
+        "tags": tags,
         "tag": tag,
         "extra_query": urlencode({"tag": tag.slug}) if tag else "",
+        "removed": _just_removed(request),
+        "here": request.get_full_path(),
+        "note_field": NoteForm.base_fields["note"],
+        "note_max_length": NOTE_MAX_LENGTH,
     }
     return render(request, "accounts/saved.html", context)
+
+
+def _just_removed(request) -> Favourite | None:
+    """The row named by ``?removed=`` (where a removal without JavaScript lands), to offer its Undo."""
+    raw = request.GET.get("removed", "")
+    if not raw:
+        return None
+    try:
+        key = uuid.UUID(raw)
+    except ValueError:
+        return None
+    return Favourite.objects.for_list().filter(user=request.user, key=key, removed_at__isnull=False).first()
 
 
 def _saved_url(tag=None) -> str:
@@ -137,7 +159,7 @@ def _saved_url(tag=None) -> str:
 
 
 def _save_note(request, favourite: Favourite):
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, current=favourite.note)
     if not form.is_valid():
         if _wants_json(request):
             messages_ = [error["message"] for error in form.errors.get_json_data().get("note", [])]
@@ -148,7 +170,7 @@ def _save_note(request, favourite: Favourite):
     services.note_set(favourite=favourite, note=note)
     if _wants_json(request):
         return JsonResponse({"note": favourite.note, "saved": True})
-    messages.success(request, f"Note saved for “{favourite.title}”." if note else "Note cleared.")
+    messages.success(request, f"Note saved for “{favourite.title}”.")
     return HttpResponseRedirect(_next_url(request, f"{_saved_url()}#saved-{favourite.key}"))
 
 
@@ -156,8 +178,8 @@ def _save_note(request, favourite: Favourite):
 @require_POST
 @login_required
 def note(request, slug):
-    """Add, edit or clear the member's note on a piece they saved (published or not)."""
-    favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, post__slug=slug)
+    """Add or edit the member's note on a piece they saved (deleting it is :func:`note_delete`)."""
+    favourite = get_object_or_404(Favourite.objects.saved().for_list(), user=request.user, post__slug=slug)
     return _save_note(request, favourite)
 
 
@@ -165,8 +187,8 @@ def note(request, slug):
 @require_POST
 @login_required
 def note_by_key(request, key):
-    """The same, for a row whose post staff have deleted (it has no slug any more)."""
-    favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, key=key)
+    """The same, by the row's key: for a piece no longer public (its slug may be a draft's) or deleted."""
+    favourite = get_object_or_404(Favourite.objects.saved().for_list(), user=request.user, key=key)
     return _save_note(request, favourite)
 
 
@@ -174,14 +196,42 @@ def note_by_key(request, key):
 @require_POST
 @login_required
 def remove(request, key):
-    """Remove one of the member's rows by its key: the way out for unpublished and deleted pieces."""
+    """Remove one of the member's pieces by its key (published or not), keeping its note for Undo."""
     favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, key=key)
-    title = favourite.title
-    services.favourite_forget(user=request.user, key=key)
+    services.favourite_remove_key(user=request.user, key=key)
     if _wants_json(request):
         return JsonResponse({"removed": True})
-    messages.success(request, f"Removed “{title}” from your saved pieces.")
-    return HttpResponseRedirect(_next_url(request, _saved_url()))
+    # The notice with its Undo is drawn by /saved/ (a message is only words).
+    return HttpResponseRedirect(f"{_saved_url()}?{urlencode({'removed': favourite.key})}")
+
+
+@never_cache
+@require_POST
+@login_required
+def restore(request, key):
+    """Undo a removal: the piece is back on /saved/ with its note."""
+    favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, key=key)
+    services.favourite_restore(user=request.user, key=key)
+    if _wants_json(request):
+        return JsonResponse({"restored": True})
+    messages.success(request, f"“{favourite.title}” is back in your saved pieces.")
+    return HttpResponseRedirect(f"{_saved_url()}#saved-{favourite.key}")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def note_delete(request, key):
+    """Delete the member's note on a piece: its own action, the note's words shown before it goes."""
+    favourite = get_object_or_404(Favourite.objects.for_list(), user=request.user, key=key)
+    if request.method == "POST":
+        if favourite.note:
+            services.note_delete(favourite=favourite)
+            messages.success(request, f"Your note on “{favourite.title}” is deleted.")
+        return HttpResponseRedirect(f"{_saved_url()}#saved-{favourite.key}")
+    if not favourite.note:
+        return HttpResponseRedirect(f"{_saved_url()}#saved-{favourite.key}")
+    return render(request, "accounts/note_delete.html", {"favourite": favourite})
 
 
 @never_cache
@@ -191,7 +241,7 @@ def account(request):
     """The member's account: email addresses, password, their data, and the way out."""
     context = {
         "email_addresses": EmailAddress.objects.filter(user=request.user).order_by("-primary", "email"),
-        "saved_count": Favourite.objects.filter(user=request.user).count(),
+        "saved_count": Favourite.objects.saved().filter(user=request.user).count(),
     }
     return render(request, "accounts/account.html", context)
 
@@ -225,7 +275,8 @@ def delete(request):
     context = {
         "form": form,
         "limited": limited,
-        "saved_count": Favourite.objects.filter(user=request.user).count(),
+        "saved_count": Favourite.objects.saved().filter(user=request.user).count(),
+        "kept_notes": Favourite.objects.filter(user=request.user, removed_at__isnull=False).exclude(note="").count(),
     }
     status = 429 if limited else 400 if form.errors else 200
     return render(request, "accounts/delete.html", context, status=status)

@@ -17,7 +17,6 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from accounts.saved_pieces import saved_post_ids
 from blog import old_urls
 from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
@@ -38,20 +37,12 @@ def public_tag_or_404(slug: str) -> Tag:
     return get_object_or_404(Tag.objects.filter(Exists(on_public_post)), slug=slug)
 
 
-def _list_context(request, page) -> dict:
-    """A page of post cards (blog.cards), and which of them the member has saved (one query)."""
-    return {
-        "page": page,
-        "saved_ids": saved_post_ids(user=request.user, post_ids=[card.pk for card in page.object_list]),
-    }
-
-
 @require_safe
 @public_page(params=("page",))
 def home(request):
     """Newest published posts, ten a page."""
     page = card_page(request, Post.objects.published().for_list(), POSTS_PER_PAGE, "home")
-    return render(request, "blog/home.html", _list_context(request, page))
+    return render(request, "blog/home.html", {"page": page})
 
 
 class PostRelations:
@@ -115,7 +106,6 @@ def post_detail(request, slug):
         "post": post,
         "relations": relations,
         "content_version": content_version(),
-        "saved_ids": saved_post_ids(user=request.user, post_ids=[post.pk]),
     }
     response = render(request, "blog/post_detail.html", context)
     if not post.is_public:
@@ -143,7 +133,7 @@ def tag_detail(request, slug):
     tag = public_tag_or_404(slug)
     posts = Post.objects.published().filter(tags=tag).for_list()
     page = card_page(request, posts, POSTS_PER_PAGE, "tag", tag.pk)
-    return render(request, "blog/tag_detail.html", {"tag": tag, **_list_context(request, page)})
+    return render(request, "blog/tag_detail.html", {"tag": tag, "page": page})
 
 
 @require_safe
@@ -180,7 +170,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /saved/",
-        # The anonymous "Save" link leads to the login page (and starts a session): nothing to index.
+        # The anonymous "Save" link leads to a page asking the reader to log in: nothing to index.
         "Disallow: /posts/*/save/",
         f"Sitemap: {sitemap_url}",
     ]
@@ -254,7 +244,6 @@ def search(request):
         "page": page,
         "hits": hits,
         "extra_query": extra_query,
-        "saved_ids": saved_post_ids(user=request.user, post_ids=[hit.pk for hit in hits]),
     }
     response = render(request, "blog/search.html", context)
     # Kept as a page only when it found something and is spelled the canonical way (blog.search.terms:

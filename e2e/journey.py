@@ -1,5 +1,5 @@
-"""What the two member-journey tests share (with a mouse and with the keyboard alone): who signs up, the
-note they write, and how their emailed link and their data download are read."""
+"""What the member journeys (e2e/test_member_journey.py, e2e/test_keyboard.py) share: the newcomer's
+details, the emailed link, and what their data export must hold."""
 
 import json
 import re
@@ -18,7 +18,8 @@ def assert_export(path, *, kept, removed):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["account"]["email"] == EMAIL
     pieces = {piece["title"]: piece for piece in data["saved_pieces"]}
-    assert set(pieces) == {kept.title}
+    assert set(pieces) == {kept.title, removed.title}
     assert pieces[kept.title]["note"] == NOTE
     assert pieces[kept.title]["url"].endswith(kept.get_absolute_url())
-    assert removed.title not in pieces
+    assert pieces[kept.title]["removed_at"] is None
+    assert pieces[removed.title]["removed_at"] is not None  # kept, with its note, until the account goes

@@ -4,6 +4,7 @@ Paths point at the demo content (``e2e.demo``); ``member`` pages need a logged-i
 saved something (``prepare_member``), the others are seen as an anonymous reader.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from e2e.demo import DEMO_POSTS
@@ -19,6 +20,9 @@ class PageType:
 
 FIRST = DEMO_POSTS[0]["slug"]
 SECOND = DEMO_POSTS[1]["slug"]
+# Fixed keys for the member's rows, so their pages have known addresses.
+NOTE_KEY = uuid.UUID("00000000-0000-4000-8000-000000000001")
+REMOVED_KEY = uuid.UUID("00000000-0000-4000-8000-000000000002")
 
 PAGE_TYPES = [
     PageType("home", "/"),
@@ -30,6 +34,7 @@ PAGE_TYPES = [
     PageType("about", "/about/"),
     PageType("privacy", "/privacy/"),
     PageType("subscribe", "/subscribe/"),
+    PageType("save-login", f"/posts/{FIRST}/save/"),
     PageType("login", "/accounts/login/"),
     PageType("signup", "/accounts/signup/"),
     PageType("password-reset", "/accounts/password/reset/"),
@@ -42,6 +47,8 @@ PAGE_TYPES = [
     PageType("post-with-responses", f"/posts/{SECOND}/"),
     PageType("member-post-with-responses", f"/posts/{SECOND}/", member=True),
     PageType("saved", "/saved/", member=True),
+    PageType("saved-just-removed", f"/saved/?removed={REMOVED_KEY}", member=True),
+    PageType("note-delete", f"/saved/item/{NOTE_KEY}/note/delete/", member=True),
     PageType("account", "/accounts/", member=True),
     PageType("password-change", "/accounts/password/change/", member=True),
     PageType("email", "/accounts/email/", member=True),
@@ -50,8 +57,9 @@ PAGE_TYPES = [
 
 
 def prepare_member(member, posts) -> None:
-    """Give the member two saved pieces, one with a private note, so /saved/ shows what it holds;
-    and the second essay responses (a thread with replies, the writer's, the member's own held one)."""
+    """Give the member two saved pieces, one with a private note, so /saved/ shows what it holds, and a
+    third they removed (its note kept); and the second essay responses (a thread with replies, the
+    writer's, the member's own held one)."""
     from accounts import services
     from accounts.models import Favourite
     from responses.models import Responder
@@ -60,8 +68,11 @@ def prepare_member(member, posts) -> None:
     for post in posts[:2]:
         services.favourite_add(user=member, post=post)
     Favourite.objects.filter(user=member, post=posts[0]).update(
-        note="Read this again on Sunday evenings, slowly, with tea."
+        note="Read this again on Sunday evenings, slowly, with tea.", key=NOTE_KEY
     )
+    removed = services.favourite_add(user=member, post=posts[2])
+    Favourite.objects.filter(pk=removed.pk).update(key=REMOVED_KEY, note="A thought I may want back.")
+    services.favourite_remove(user=member, post=posts[2])
     post = posts[1]
     mira, ollie = make_member("Mira Hale"), make_member("Ollie")
     writer = make_member("The writer", is_staff=True)

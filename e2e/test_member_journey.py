@@ -5,6 +5,8 @@ essay, write a note, remove a piece, download their data, delete the account.
 journey end to end, and e2e/test_keyboard.py makes the same one without a mouse.)
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -63,9 +65,12 @@ def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailou
     expect(item.locator(".note-text")).to_have_text(f"Your note: {NOTE}")
     expect(page.locator("#live-region")).to_contain_text("Note saved")
 
-    # Remove the other one; after a reload it is gone.
-    page.locator(".saved-item", has_text=from_list.title).get_by_role("button", name="Saved").click()
+    # Remove the other one: "Removed · Undo" in its place; after a reload it is gone.
+    page.locator(".saved-item", has_text=from_list.title).get_by_role("button", name=re.compile("^Remove")).click()
     expect(page.locator("#live-region")).to_contain_text("Removed")
+    expect(
+        page.locator(".saved-item", has_text=from_list.title).get_by_role("button", name=re.compile("^Undo"))
+    ).to_be_focused()
     page.reload()
     expect(page.locator(".saved-item")).to_have_count(1)
     expect(page.locator(".saved-item-title")).to_have_text(from_post.title)

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts import services
 from accounts.models import Favourite
 from e2e.browser import log_in
 from e2e.conftest import PASSWORD
@@ -38,9 +39,12 @@ def save_button(page):
 def test_sign_up_save_see_it_in_saved_write_a_note_remove_it(page, demo_posts, mailoutbox, django_user_model):
     wished, later = demo_posts[0], demo_posts[2]
 
-    # A reader presses Save before having an account: log in page, then "Create an account".
+    # A reader presses Save before having an account: a page says what happens, then log in, then
+    # "Create an account".
     page.goto(wished.get_absolute_url())
     page.locator(".post-actions").get_by_role("link", name=re.compile("^Save")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Log in to save “{wished.title}”")
+    page.get_by_role("button", name="Log in to save it").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Email").fill(NEW_EMAIL)
@@ -85,12 +89,12 @@ def test_sign_up_save_see_it_in_saved_write_a_note_remove_it(page, demo_posts, m
     assert_same_page(page)
     assert Favourite.objects.get(user=member, post=later).note == "For the evenings.\nSlowly."
 
-    # Remove it; it stays on the page as "Save" (an easy undo) until the next visit.
-    item.get_by_role("button", name=re.compile("^Saved")).click()
-    expect(item.locator(".save-button")).to_have_attribute("aria-pressed", "false")
+    # Remove it: "Removed · Undo" in its place until the next visit; the note is kept.
+    item.get_by_role("button", name=re.compile("^Remove")).click()
+    expect(item.locator(".saved-removed")).to_contain_text(f"Removed “{later.title}”")
     expect(page.locator("#live-region")).to_contain_text("Removed")
     assert_same_page(page)
-    assert not Favourite.objects.filter(user=member, post=later).exists()
+    assert not Favourite.objects.saved().filter(user=member, post=later).exists()
     page.reload()
     expect(page.locator(".saved-item-title")).to_have_text([wished.title])
 
@@ -122,13 +126,14 @@ def test_save_and_note_without_javascript(new_context, demo_posts, member, live_
     page.goto(post.get_absolute_url())
     save_button(page).click()
     expect(save_button(page)).to_have_attribute("aria-pressed", "false")
-    assert not Favourite.objects.filter(user=member, post=post).exists()
+    assert not Favourite.objects.saved().filter(user=member, post=post).exists()
 
 
 def test_login_form_returns_to_the_piece_with_it_saved(page, demo_posts, member):
     post = demo_posts[3]
     page.goto(post.get_absolute_url())
     page.locator(".post-actions").get_by_role("link", name=re.compile("^Save")).click()
+    page.get_by_role("button", name="Log in to save it").click()
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -144,7 +149,8 @@ def test_a_double_click_ends_in_the_state_chosen_last(member_page, demo_posts, m
     save_button(page).dblclick()
     expect(save_button(page)).to_have_attribute("aria-pressed", "false")
     expect(page.locator("#live-region")).to_contain_text("Removed")
-    assert not Favourite.objects.filter(user=member, post=post).exists()
+    page.wait_for_load_state("networkidle")
+    assert not Favourite.objects.saved().filter(user=member, post=post).exists()
     save_button(page).click(click_count=3)
     expect(page.locator("#live-region")).to_contain_text("Saved")
     expect(save_button(page)).to_have_attribute("aria-pressed", "true")
@@ -170,20 +176,83 @@ def test_when_the_quiet_request_fails_the_form_is_sent_the_ordinary_way(member_p
     assert Favourite.objects.filter(user=member, post=post).exists()
 
 
-def test_an_over_long_note_shows_an_error_in_place(member_page, demo_posts, member):
-    from accounts.services import favourite_add
+def saved_item(page, post):
+    return page.locator(".saved-item", has_text=post.title)
 
+
+def test_an_over_long_note_is_counted_then_refused_never_cut(member_page, demo_posts, member):
     post = demo_posts[0]
-    favourite_add(user=member, post=post)
+    services.note_set(favourite=services.favourite_add(user=member, post=post), note="What was there.")
     page = member_page
     page.goto("/saved/")
-    item = page.locator(".saved-item", has_text=post.title)
+    item = saved_item(page, post)
     item.locator("summary").click()
     textarea = item.get_by_label("Your private note")
-    # The browser stops typing at 2,000 characters; a script (or an old browser) might not.
-    textarea.evaluate("(el) => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(2500); }")
-    item.get_by_role("button", name="Save note").click()
-    expect(item.locator(".note-errors")).to_contain_text("2,000 characters")
+    counter = item.locator(".note-count")
+    expect(counter).to_have_text("15 of 2000 characters")
+    # Pasted, as a person would: the browser keeps every character (no maxlength cuts it).
+    textarea.fill("x" * 2001)
+    expect(textarea).to_have_value("x" * 2001)
+    expect(counter).to_have_text("2001 of 2000 characters: 1 too many")
+    expect(counter).to_have_class(re.compile("is-over"))
     expect(textarea).to_have_attribute("aria-invalid", "true")
+    item.get_by_role("button", name="Save note").click()
+    expect(item.locator(".note-errors")).to_contain_text("up to 2,000 characters; this one has 2,001")
     expect(textarea).to_be_focused()
-    assert Favourite.objects.get(user=member, post=post).note == ""
+    expect(textarea).to_have_value("x" * 2001)  # still all there to shorten
+    assert Favourite.objects.get(user=member, post=post).note == "What was there."
+    textarea.press("End")
+    textarea.press("Backspace")
+    expect(counter).to_have_text("2000 of 2000 characters")
+
+
+def test_remove_then_undo_brings_back_the_note(member_page, demo_posts, member):
+    post = demo_posts[0]
+    services.note_set(favourite=services.favourite_add(user=member, post=post), note="Keep these words.")
+    page = member_page
+    page.goto("/saved/")
+    mark_page(page)
+    item = saved_item(page, post)
+    item.get_by_role("button", name=re.compile("^Remove")).click()
+    undo = item.get_by_role("button", name=re.compile("^Undo"))
+    expect(undo).to_be_focused()
+    expect(item.locator(".saved-removed")).to_contain_text("your note is kept")
+    expect(item.locator(".note-text")).to_be_hidden()
+    undo.click()
+    expect(item.locator(".note-body")).to_have_text("Keep these words.")
+    expect(item.locator(".saved-item-title")).to_be_visible()
+    expect(page.locator("#live-region")).to_contain_text("is back in your saved pieces")
+    assert_same_page(page)
+    page.reload()
+    expect(saved_item(page, post).locator(".note-body")).to_have_text("Keep these words.")
+
+
+def test_remove_then_save_again_brings_back_the_note(member_page, demo_posts, member):
+    post = demo_posts[1]
+    services.note_set(favourite=services.favourite_add(user=member, post=post), note="Still mine.")
+    page = member_page
+    page.goto("/saved/")
+    saved_item(page, post).get_by_role("button", name=re.compile("^Remove")).click()
+    expect(page.locator("#live-region")).to_contain_text("Removed")
+    page.goto(post.get_absolute_url())
+    expect(save_button(page)).to_have_attribute("aria-pressed", "false")
+    save_button(page).click()
+    expect(save_button(page)).to_have_attribute("aria-pressed", "true")
+    page.wait_for_load_state("networkidle")
+    page.goto("/saved/")
+    expect(saved_item(page, post).locator(".note-body")).to_have_text("Still mine.")
+
+
+def test_remove_and_undo_without_javascript(new_context, demo_posts, member, live_server):
+    post = demo_posts[2]
+    services.note_set(favourite=services.favourite_add(user=member, post=post), note="No script needed.")
+    context = new_context(java_script_enabled=False)
+    log_in(context, member, live_server.url)
+    page = context.new_page()
+    page.goto("/saved/")
+    saved_item(page, post).get_by_role("button", name=re.compile("^Remove")).click()
+    notice = page.locator(".saved-removed")
+    expect(notice).to_contain_text(f"Removed “{post.title}”")
+    notice.get_by_role("button", name=re.compile("^Undo")).click()
+    expect(page.locator(".messages")).to_contain_text("is back in your saved pieces")
+    expect(saved_item(page, post).locator(".note-body")).to_have_text("No script needed.")

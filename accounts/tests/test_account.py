@@ -83,10 +83,11 @@ def test_export_holds_the_account_and_every_saved_piece(member_client, member, o
         "url": "https://calm.example/posts/public-piece/",
         "status": "published",
         "saved_at": "2026-01-02T03:04:05+00:00",
+        "removed_at": None,
         "note": "Mine: public.",
     }
     assert pieces["Hidden again"]["status"] == "unpublished"
-    assert pieces["Hidden again"]["url"] == "https://calm.example/posts/hidden-again/"
+    assert pieces["Hidden again"]["url"] is None  # nothing of a draft, not even its address
     assert pieces["Gone piece"]["status"] == "deleted"
     assert pieces["Gone piece"]["url"] is None
     assert pieces["Gone piece"]["note"] == "Mine: gone."

@@ -254,7 +254,7 @@ def test_passwords_are_checked_by_djangos_validators(settings):
 
 def test_login_after_pressing_save_returns_to_the_piece_with_it_saved(member, post):
     client = Client()
-    response = client.get(reverse("accounts:save", args=[post.slug]))
+    response = client.post(reverse("accounts:save", args=[post.slug]))
     login_url = response.url
     assert client.get(login_url).status_code == 200
     response = client.post(login_url, {"login": member.email, "password": PASSWORD})
@@ -268,7 +268,7 @@ def test_login_after_pressing_save_returns_to_the_piece_with_it_saved(member, po
 
 def test_login_without_next_still_returns_to_the_saved_piece(member, post):
     client = Client()
-    client.get(reverse("accounts:save", args=[post.slug]))
+    client.post(reverse("accounts:save", args=[post.slug]))
     response = login(client, member.email)
     assert response.url == post.get_absolute_url()
     assert Favourite.objects.filter(user=member, post=post).exists()
@@ -276,7 +276,7 @@ def test_login_without_next_still_returns_to_the_saved_piece(member, post):
 
 def test_signup_after_pressing_save_returns_to_the_piece_with_it_saved(post):
     client = Client()
-    login_url = client.get(reverse("accounts:save", args=[post.slug])).url
+    login_url = client.post(reverse("accounts:save", args=[post.slug])).url
     login_page = client.get(login_url).content.decode()
     # The login page's own "Create an account" link carries the way back.
     signup_url = re.search(r'href="(/accounts/signup/\?next=[^"]*)"', login_page)[1].replace("&amp;", "&")
@@ -296,7 +296,7 @@ def test_signup_after_pressing_save_returns_to_the_piece_with_it_saved(post):
 
 def test_a_stale_or_unpublished_wish_is_not_granted(member, post, monkeypatch):
     client = Client()
-    client.get(reverse("accounts:save", args=[post.slug]))
+    client.post(reverse("accounts:save", args=[post.slug]))
     post.status = post.Status.DRAFT
     post.save()
     response = login(client, member.email)
@@ -305,7 +305,7 @@ def test_a_stale_or_unpublished_wish_is_not_granted(member, post, monkeypatch):
 
     other = PostFactory()
     client = Client()
-    client.get(reverse("accounts:save", args=[other.slug]))
+    client.post(reverse("accounts:save", args=[other.slug]))
     monkeypatch.setattr(pending, "MAX_AGE_SECONDS", -1)
     login(client, member.email)
     assert not Favourite.objects.exists()
@@ -313,12 +313,12 @@ def test_a_stale_or_unpublished_wish_is_not_granted(member, post, monkeypatch):
 
 def test_the_wish_is_granted_once(member, post):
     client = Client()
-    client.get(reverse("accounts:save", args=[post.slug]))
+    client.post(reverse("accounts:save", args=[post.slug]))
     login(client, member.email)
     client.post(reverse("accounts:unsave", args=[post.slug]))
     client.post(reverse("account_logout"))
     login(client, member.email)
-    assert not Favourite.objects.exists()
+    assert not Favourite.objects.saved().exists()
 
 
 # --- Every page a person can land on looks like the site --------------------------------------

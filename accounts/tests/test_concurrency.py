@@ -56,7 +56,10 @@ READ_BACK = """
 import json
 from django.db.models import Count
 from accounts.models import Favourite
-rows = list(Favourite.objects.filter(post__isnull=False).values_list("user__email", "post__slug", "note"))
+rows = list(
+    Favourite.objects.filter(post__isnull=False).values_list("user__email", "post__slug", "note", "removed_at")
+)
+rows = [(email, slug, note, removed_at is None) for email, slug, note, removed_at in rows]
 pairs = Favourite.objects.values("user", "post").annotate(n=Count("id"))
 duplicates = list(pairs.filter(n__gt=1).values_list("user", "post", "n"))
 print(json.dumps({"rows": rows, "duplicates": duplicates}))
@@ -73,7 +76,8 @@ class Member:
         self.random = random.Random(seed)
         self.csrf = secrets.token_hex(16)
         self.cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={self.csrf}"
-        self.believed: dict[str, str | None] = {}  # slug -> note when saved, None when not saved
+        # slug -> (saved now, its note): a removed piece keeps its note, saving it again brings it back
+        self.believed: dict[str, tuple[bool, str]] = {}
         self.problems: list[str] = []
         self.successes = 0
 
@@ -113,13 +117,15 @@ class Member:
             self.problems.append(f"{action} {slug}: {status} {payload}")
         elif status == 200:
             self.successes += 1
+            _saved, note = self.believed.get(slug, (False, ""))
             if action == "save":
-                self.believed[slug] = self.believed.get(slug) or ""
+                self.believed[slug] = (True, note)
             elif action == "unsave":
-                self.believed[slug] = None
+                if slug in self.believed:
+                    self.believed[slug] = (False, note)
             else:
-                self.believed[slug] = payload["note"]
-        elif action == "note" and status == 404 and self.believed.get(slug) is None:
+                self.believed[slug] = (True, payload["note"])
+        elif action == "note" and status == 404 and not self.believed.get(slug, (False, ""))[0]:
             pass  # a note on a piece this member has not saved: refused, nothing changes
         else:
             self.problems.append(f"{action} {slug}: unexpected {status} {payload}")
@@ -133,8 +139,8 @@ class Member:
         except Exception as error:  # noqa: BLE001 - a lost connection is a finding, not a crash of the test
             self.problems.append(f"{type(error).__name__}: {error}")
 
-    def expected_rows(self) -> set[tuple[str, str, str]]:
-        return {(self.email, slug, note) for slug, note in self.believed.items() if note is not None}
+    def expected_rows(self) -> set[tuple[str, str, str, bool]]:
+        return {(self.email, slug, note, saved) for slug, (saved, note) in self.believed.items()}
 
 
 def test_sixteen_members_at_once_lose_nothing(tmp_path):

@@ -107,9 +107,12 @@ def test_note_add_edit_clear_without_javascript(member_client, member, post):
     member_client.post(note_url(post), {"note": "Changed my mind."})
     favourite.refresh_from_db()
     assert favourite.note == "Changed my mind."
-    member_client.post(note_url(post), {"note": ""})
+    # Emptying the box does not delete a note: that is an action of its own, which shows the words.
+    response = member_client.post(note_url(post), {"note": ""})
+    assert response.status_code == 400
+    assert "To delete your note" in response.content.decode()
     favourite.refresh_from_db()
-    assert favourite.note == ""
+    assert favourite.note == "Changed my mind."
 
 
 def test_note_with_javascript_answers_json(member_client, member, post):
@@ -205,7 +208,8 @@ def test_unpublished_piece_keeps_row_and_note_and_shows_no_longer_published(memb
     assert Favourite.objects.get(user=member).note == "Still true."
     key = Favourite.objects.get(user=member).key
     assert member_client.post(reverse("accounts:remove", args=[key])).status_code == 302
-    assert not Favourite.objects.filter(user=member).exists()
+    assert not Favourite.objects.saved().filter(user=member).exists()
+    assert Favourite.objects.get(user=member).note == "Still true."
 
 
 def test_scheduled_again_counts_as_no_longer_published(member_client, member, post):
@@ -268,8 +272,10 @@ def test_remove_with_javascript_answers_json(member_client, member):
     gone = FavouriteFactory(user=member, post=None, post_title="Removed piece")
     response = member_client.post(reverse("accounts:remove", args=[gone.key]), **JSON)
     assert response.json() == {"removed": True}
-    assert not Favourite.objects.filter(pk=gone.pk).exists()
-    assert member_client.post(reverse("accounts:remove", args=[gone.key]), **JSON).status_code == 404
+    assert not Favourite.objects.saved().filter(pk=gone.pk).exists()
+    # A second press (a double click) changes nothing more.
+    assert member_client.post(reverse("accounts:remove", args=[gone.key]), **JSON).json() == {"removed": True}
+    assert Favourite.objects.get(pk=gone.pk).is_removed
 
 
 def test_unknown_key_is_404(member_client):
@@ -278,21 +284,27 @@ def test_unknown_key_is_404(member_client):
     assert member_client.post("/saved/item/123/remove/").status_code in (404, 405)
 
 
-def test_note_forms_are_labelled_and_capped(member_client, member, post):
-    favourite_add(user=member, post=post)
+def test_note_forms_are_labelled_and_counted_never_cut(member_client, member, post):
+    """No ``maxlength``: a browser would cut a pasted note without a word. A counter shows the limit."""
+    favourite = favourite_add(user=member, post=post)
+    services.note_set(favourite=favourite, note="Twelve chars")
     html = member_client.get(SAVED).content.decode()
     textarea_id = re.search(r'<textarea id="([^"]+)"', html)[1]
     assert f'<label for="{textarea_id}">' in html
-    assert f'maxlength="{NOTE_MAX_LENGTH}"' in html
+    assert "maxlength" not in re.search(r"<textarea [^>]*>", html)[0]
+    assert f'data-max-length="{NOTE_MAX_LENGTH}"' in html
+    counter = re.search(rf'<p class="note-count" id="{textarea_id}-count">(.*?)</p>', html)[1]
+    assert re.sub(r"<[^>]+>", "", counter) == f"12 of {NOTE_MAX_LENGTH} characters"
+    assert f"{textarea_id}-count" in re.search(r"<textarea [^>]*>", html)[0]
 
 
 @pytest.mark.parametrize("saved", [5, 50])
 def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved):
     """/saved/ costs the same whether a member has 5 or 50 saved pieces (20 a page).
 
-    The user, one page of rows joined to their posts with the total for the pagination (a window
-    COUNT), and the tags for the filter; the session comes from the cache. No query per row, whether
-    the post is public, unpublished or deleted.
+    The user, the tags for the filter, and one page of rows joined to their posts with the total for
+    the pagination (a window COUNT) and each post's tag ids (the tags themselves are the filter's);
+    the session comes from the cache. No query per row, whether the post is public, unpublished or deleted.
     """
     member = MemberFactory()
     posts = [PostFactory(tags=["Rest"], days_ago=n + 1) for n in range(saved)]
@@ -308,19 +320,18 @@ def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_nu
     assert len(titles_on(response)) == min(saved, 20)
 
 
-def test_saved_post_ids_for_short_and_very_long_lists(member):
+def test_saved_post_ids_are_the_members_saved_posts(member, other_member):
     posts = [PostFactory() for _ in range(6)]
     for post in posts[:3]:
         services.favourite_add(user=member, post=post)
-    ids = [post.pk for post in posts]
-    assert saved_pieces.saved_post_ids(user=member, post_ids=ids) == {post.pk for post in posts[:3]}
-    long_list = ids + list(range(10_000, 12_000))
-    assert saved_pieces.saved_post_ids(user=member, post_ids=long_list) == {post.pk for post in posts[:3]}
-    assert saved_pieces.saved_post_ids(user=member, post_ids=[]) == set()
+    services.favourite_add(user=other_member, post=posts[4])
+    services.favourite_remove(user=member, post=posts[2])
+    FavouriteFactory(user=member, post=None, post_title="gone")
+    assert saved_pieces.saved_post_ids(user=member) == {posts[0].pk, posts[1].pk}
 
 
 def test_saved_post_ids_for_anonymous_is_empty_without_a_query(django_assert_num_queries, post):
     from django.contrib.auth.models import AnonymousUser
 
     with django_assert_num_queries(0):
-        assert saved_pieces.saved_post_ids(user=AnonymousUser(), post_ids=[post.pk]) == set()
+        assert saved_pieces.saved_post_ids(user=AnonymousUser()) == set()

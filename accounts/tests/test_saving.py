@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import pending
 from accounts.models import Favourite
 from accounts.services import favourite_add
 from accounts.tests.factories import FavouriteFactory
@@ -57,10 +58,10 @@ def test_saving_twice_leaves_one_row_and_keeps_the_note(member_client, member, p
 def test_unsave_removes_and_unsaving_again_is_a_no_op(member_client, member, post):
     favourite_add(user=member, post=post)
     assert member_client.post(unsave_url(post)).status_code == 302
-    assert not Favourite.objects.filter(user=member).exists()
+    assert not Favourite.objects.saved().filter(user=member).exists()
     response = member_client.post(unsave_url(post))
     assert response.status_code == 302
-    assert not Favourite.objects.filter(user=member).exists()
+    assert not Favourite.objects.saved().filter(user=member).exists()
 
 
 def test_last_request_wins_like_two_open_tabs(member_client, member, post):
@@ -69,7 +70,7 @@ def test_last_request_wins_like_two_open_tabs(member_client, member, post):
     assert Favourite.objects.filter(user=member, post=post).count() == 1
     member_client.post(unsave_url(post))
     member_client.post(unsave_url(post))
-    assert not Favourite.objects.filter(user=member, post=post).exists()
+    assert not Favourite.objects.saved().filter(user=member, post=post).exists()
 
 
 def test_saving_only_touches_the_members_own_rows(member_client, member, other_member, post):
@@ -85,7 +86,7 @@ def test_json_answers_instead_of_redirecting(member_client, member, post):
     assert response.json() == {"saved": True, "slug": post.slug}
     response = member_client.post(unsave_url(post), **JSON)
     assert response.json() == {"saved": False, "slug": post.slug}
-    assert not Favourite.objects.filter(user=member).exists()
+    assert not Favourite.objects.saved().filter(user=member).exists()
 
 
 def test_json_save_adds_no_message_for_a_later_page(member_client, post):
@@ -131,7 +132,7 @@ def test_csrf_token_from_the_form_works_as_header_and_field(csrf_client, member,
     assert Favourite.objects.filter(user=member, post=post).exists()
     response = csrf_client.post(unsave_url(post), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
-    assert not Favourite.objects.filter(user=member, post=post).exists()
+    assert not Favourite.objects.saved().filter(user=member, post=post).exists()
 
 
 @pytest.mark.parametrize(
@@ -173,10 +174,26 @@ def test_unpublished_post_is_404(member_client, state):
     assert not Favourite.objects.exists()
 
 
-def test_anonymous_get_remembers_the_wish_and_sends_to_login(client, post):
+def test_anonymous_get_asks_to_log_in_and_remembers_nothing(client, post):
+    """A cross-site link to the Save URL cannot plant a wish: GET sets no cookie and keeps nothing."""
     response = client.get(save_url(post))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Log in to save “Letting the kettle boil”" in html
+    assert f'<form class="form-stack" method="post" action="{save_url(post)}">' in html
+    assert "sessionid" not in response.cookies
+    assert not client.session.get(pending.SESSION_KEY)
+    assert not Favourite.objects.exists()
+
+
+def test_anonymous_post_from_that_page_remembers_the_wish_and_sends_to_login(post):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(save_url(post)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    response = client.post(save_url(post), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert response.url == f"{reverse('account_login')}?next=%2Fposts%2F{post.slug}%2F"
+    assert client.session[pending.SESSION_KEY]["slug"] == post.slug
     assert not Favourite.objects.exists()
 
 
@@ -204,8 +221,8 @@ def test_an_enormous_next_is_ignored(member_client, post):
 
 def test_head_on_the_save_link_starts_no_session(client, post):
     response = client.head(save_url(post))
-    assert response.status_code == 302
-    assert not response.cookies
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
 
 
 def test_robots_keep_crawlers_off_the_save_links(client):

@@ -1,6 +1,10 @@
 """The write services for saved pieces: keyword-only, idempotent, scoped to one member."""
 
+import datetime
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Favourite
@@ -39,16 +43,48 @@ def test_favourite_add_survives_a_race_for_the_same_row(member, post, monkeypatc
 def test_favourite_remove_only_touches_that_member(member, other_member, post):
     FavouriteFactory(user=member, post=post)
     FavouriteFactory(user=other_member, post=post)
-    services.favourite_remove(user=member, post=post)
-    services.favourite_remove(user=member, post=post)
-    assert list(Favourite.objects.values_list("user__email", flat=True)) == ["bea@example.org"]
+    assert services.favourite_remove(user=member, post=post) is True
+    assert services.favourite_remove(user=member, post=post) is False
+    assert list(Favourite.objects.saved().values_list("user__email", flat=True)) == ["bea@example.org"]
 
 
-def test_favourite_forget_by_key_is_scoped_to_the_member(member, other_member):
+def test_favourite_remove_by_key_is_scoped_to_the_member(member, other_member):
     theirs = FavouriteFactory(user=other_member, post=None, post_title="gone")
-    assert services.favourite_forget(user=member, key=theirs.key) is False
-    assert services.favourite_forget(user=other_member, key=theirs.key) is True
-    assert not Favourite.objects.exists()
+    assert services.favourite_remove_key(user=member, key=theirs.key) is False
+    assert services.favourite_restore(user=member, key=theirs.key) is False
+    assert services.favourite_remove_key(user=other_member, key=theirs.key) is True
+    assert not Favourite.objects.saved().exists()
+    assert services.favourite_restore(user=member, key=theirs.key) is False
+    assert services.favourite_restore(user=other_member, key=theirs.key) is True
+    assert Favourite.objects.saved().get().pk == theirs.pk
+
+
+def test_removing_keeps_the_note_and_saving_again_brings_it_back(member, post):
+    favourite = FavouriteFactory(user=member, post=post, note="What it meant to me.")
+    services.favourite_remove(user=member, post=post)
+    favourite.refresh_from_db()
+    assert favourite.is_removed
+    assert favourite.note == "What it meant to me."
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=30), tick=False):
+        again = services.favourite_add(user=member, post=post)
+        assert again.pk == favourite.pk
+        assert not again.is_removed
+        assert again.note == "What it meant to me."
+        assert again.saved_at == timezone.now()  # saved anew: first on /saved/
+
+
+def test_undo_restores_the_row_where_it_was_with_its_note(member, post):
+    favourite = FavouriteFactory(user=member, post=post, note="Keep this.")
+    services.favourite_remove_key(user=member, key=favourite.key)
+    assert services.favourite_restore(user=member, key=favourite.key) is True
+    restored = Favourite.objects.get(pk=favourite.pk)
+    assert (restored.is_removed, restored.note, restored.saved_at) == (False, "Keep this.", favourite.saved_at)
+
+
+def test_note_delete_is_the_way_a_note_goes(member, post):
+    favourite = FavouriteFactory(user=member, post=post, note="Words.")
+    services.note_delete(favourite=favourite)
+    assert Favourite.objects.get(pk=favourite.pk).note == ""
 
 
 def test_note_set_normalises_and_refuses_more_than_the_limit(member, post):

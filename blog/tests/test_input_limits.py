@@ -1,4 +1,5 @@
-"""Input size caps: over-long input to sign-up, log-in, notes and search is a form answer, never a crash,
+"""Input size caps: over-long input to sign-up, log-in and search is a form answer, never a crash
+(notes: accounts/tests/test_note_limits.py),
 and requests past the size limits are a 400.
 """
 
@@ -8,11 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts import services
-from accounts.models import Favourite
 
 pytestmark = pytest.mark.django_db
-
-NOTE_LIMIT = services.NOTE_MAX_LENGTH
 
 
 @pytest.fixture
@@ -53,33 +51,6 @@ def test_log_in_answers_over_long_input_with_a_form_error(client, member, login)
     response = client.post("/accounts/login/", {"login": login, "password": "p" * 100_000})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-
-
-def test_a_note_at_the_limit_is_kept(member_client, member, post):
-    note = "n" * NOTE_LIMIT
-    response = member_client.post(f"/saved/{post.slug}/note/", {"note": note}, headers={"Accept": "application/json"})
-    assert response.status_code == 200
-    assert Favourite.objects.get(user=member).note == note
-
-
-@pytest.mark.parametrize("length", [NOTE_LIMIT + 1, 100_000])
-def test_an_over_long_note_is_a_form_error_and_changes_nothing(member_client, member, post, length):
-    services.note_set(favourite=Favourite.objects.get(user=member), note="what was there")
-    response = member_client.post(f"/saved/{post.slug}/note/", {"note": "n" * length})
-    assert response.status_code == 400
-    assert b'class="errorlist"' in response.content
-    assert b"up to 2,000 characters" in response.content
-    response = member_client.post(
-        f"/saved/{post.slug}/note/", {"note": "n" * length}, headers={"Accept": "application/json"}
-    )
-    assert response.status_code == 400
-    assert response.json()["errors"]["note"]
-    assert Favourite.objects.get(user=member).note == "what was there"
-
-
-def test_the_note_form_says_its_limit_in_the_page(member_client):
-    page = member_client.get("/saved/").content.decode()
-    assert f'maxlength="{NOTE_LIMIT}"' in page
 
 
 def test_an_over_long_search_is_cut_to_its_cap_not_a_crash(client, post):

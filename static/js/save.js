@@ -1,10 +1,10 @@
-// Save buttons, private notes and removals without a page reload.
+// Save buttons without a page reload, and the small helpers static/js/saved.js shares on /saved/.
 //
-// Each of these is a plain form that works on its own (POST, then a redirect back). This file
-// only sends the same request with fetch, asks for JSON (`Accept: application/json`), updates the
-// page in place and tells screen readers what happened through #live-region. Whenever the answer
-// is not the JSON we expect (offline, logged out, a server error), the form is submitted the
-// ordinary way instead, so nothing a member chose is lost.
+// Each form this file (or saved.js) handles is a plain form that works on its own (POST, then a
+// redirect back). The script only sends the same request with fetch, asks for JSON (`Accept:
+// application/json`), updates the page in place and tells screen readers what happened through
+// #live-region. Whenever the answer is not the JSON we expect (offline, logged out, a server error),
+// the form is submitted the ordinary way instead, so nothing a member chose is lost.
 (function () {
   "use strict";
   if (!window.fetch || !window.FormData || !window.Promise) return;
@@ -92,105 +92,25 @@
       });
   }
 
-  // --- Private notes on /saved/ ------------------------------------------------------------
-
-  function setText(element, text) {
-    // Line breaks as <br>, everything else as text: no markup from the note ever reaches the page.
-    while (element.firstChild) element.removeChild(element.firstChild);
-    text.split("\n").forEach(function (line, index) {
-      if (index > 0) element.appendChild(document.createElement("br"));
-      element.appendChild(document.createTextNode(line));
-    });
-  }
-
-  function showErrors(form, messages) {
-    var box = form.querySelector(".note-errors");
-    var textarea = form.querySelector("textarea");
-    if (box) {
-      while (box.firstChild) box.removeChild(box.firstChild);
-      if (messages.length) {
-        var list = document.createElement("ul");
-        list.className = "errorlist";
-        messages.forEach(function (message) {
-          var item = document.createElement("li");
-          item.textContent = message;
-          list.appendChild(item);
-        });
-        box.appendChild(list);
-      }
-    }
-    if (textarea) {
-      if (messages.length) textarea.setAttribute("aria-invalid", "true");
-      else textarea.removeAttribute("aria-invalid");
-    }
-  }
-
-  function onNote(form) {
-    var item = form.closest(".saved-item");
-    var button = form.querySelector('button[type="submit"]');
-    var textarea = form.querySelector("textarea");
-    var title = form.dataset.title || "this piece";
-    if (button) button.disabled = true;
-    send(form.getAttribute("action"), form, new FormData(form))
-      .then(function (result) {
-        if (result.status === 400 && result.data.errors) {
-          var messages = result.data.errors.note || ["This note could not be saved."];
-          showErrors(form, messages);
-          if (textarea) textarea.focus();
-          announce(messages.join(" "));
-          return;
-        }
-        if (!result.ok || typeof result.data.note !== "string") throw new Error("note failed");
-        var note = result.data.note;
-        showErrors(form, []);
-        if (textarea) textarea.value = note;
-        if (item) {
-          var text = item.querySelector(".note-text");
-          var empty = item.querySelector(".note-empty");
-          var body = item.querySelector(".note-body");
-          if (body) setText(body, note);
-          if (text) text.hidden = !note;
-          if (empty) empty.hidden = !!note;
-          var summary = item.querySelector(".note-summary");
-          if (summary) summary.textContent = note ? "Edit your note" : "Add a note";
-          var details = item.querySelector("details.note-editor");
-          if (details) {
-            details.open = false;
-            var toggle = details.querySelector("summary");
-            if (toggle) toggle.focus();
-          }
-        }
-        announce(note ? "Note saved for “" + title + "”." : "Note cleared for “" + title + "”.");
-      })
-      .catch(function () { submitNormally(form); })
-      .then(function () { if (button) button.disabled = false; });
-  }
-
-  // --- Removing a piece that is no longer published ----------------------------------------
-
-  function onRemove(form) {
-    var title = form.dataset.title || "this piece";
-    send(form.getAttribute("action"), form, new FormData(form))
-      .then(function (result) {
-        if (!result.ok || !result.data.removed) throw new Error("remove failed");
-        var item = form.closest(".saved-item");
-        if (item) item.parentNode.removeChild(item);
-        announce("Removed “" + title + "” from your saved pieces.");
-        var heading = document.getElementById("saved-title");
-        if (heading) heading.focus();
-      })
-      .catch(function () { submitNormally(form); });
-  }
+  // Which function sends a form of each class; saved.js adds those of /saved/.
+  var handlers = { "save-form": onSave };
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || form.hasAttribute("data-plain")) return;
-    var handler = null;
-    if (form.classList.contains("save-form")) handler = onSave;
-    else if (form.classList.contains("note-form")) handler = onNote;
-    else if (form.classList.contains("remove-form")) handler = onRemove;
-    if (!handler) return;
-    event.preventDefault();
-    handler(form);
+    for (var name in handlers) {
+      if (Object.prototype.hasOwnProperty.call(handlers, name) && form.classList.contains(name)) {
+        event.preventDefault();
+        handlers[name](form);
+        return;
+      }
+    }
   });
+
+  window.quietForms = {
+    announce: announce,
+    send: send,
+    submitNormally: submitNormally,
+    handle: function (className, handler) { handlers[className] = handler; }
+  };
 })();

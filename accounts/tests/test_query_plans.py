@@ -1,0 +1,54 @@
+"""A member's reads use indexes: EXPLAIN (SQLite and PostgreSQL) shows no full scan of saved pieces,
+posts or taggings, however many members and pieces there are (how: blog/tests/plans.py)."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from taggit.models import Tag
+
+from accounts import saved_pieces
+from accounts.models import Favourite
+from blog.models import Post, TaggedPost
+from blog.tests.plans import assert_no_full_scan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(django_user_model):
+    now = timezone.now()
+    posts = Post.objects.bulk_create(
+        Post(
+            title=f"Post {i}",
+            slug=f"post-{i}",
+            status=Post.Status.PUBLISHED if i % 7 else Post.Status.DRAFT,
+            published_at=now - timezone.timedelta(hours=i),
+        )
+        for i in range(200)
+    )
+    tags = Tag.objects.bulk_create(Tag(name=f"Tag {i}", slug=f"tag-{i}") for i in range(20))
+    TaggedPost.objects.bulk_create(
+        TaggedPost(content_object=post, tag=tags[(i + k) % 20]) for i, post in enumerate(posts) for k in range(3)
+    )
+    member = django_user_model.objects.create_user(email="m@example.org", password="pw")
+    others = [django_user_model.objects.create_user(email=f"o{i}@example.org", password="pw") for i in range(5)]
+    Favourite.objects.bulk_create(
+        Favourite(user=user, post=post, post_title=post.title) for user in [member, *others] for post in posts[:40]
+    )
+    return {"tag": tags[3], "member": member}
+
+
+def test_a_page_of_saved_pieces(data):
+    rows = saved_pieces.saved_rows_queryset(user=data["member"])
+    text = assert_no_full_scan(rows[0:20])
+    assert re.search(r"Index.* on accounts_favourite|SEARCH accounts_favourite USING", text)
+    assert_no_full_scan(saved_pieces.saved_rows_queryset(user=data["member"], tag=data["tag"])[20:40])
+
+
+def test_tags_of_saved_pieces(data):
+    assert_no_full_scan(saved_pieces.saved_tags_queryset(user=data["member"]))
+
+
+def test_which_posts_the_member_saved(data):
+    assert_no_full_scan(saved_pieces.saved_post_ids_queryset(user=data["member"]))
