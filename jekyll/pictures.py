@@ -114,13 +114,15 @@ class Pictures:
         return None
 
 
-def localise(parsed, *, file: Path, site, store: bool):
-    """``parsed`` with its body pointing at stored pictures, and a warning for each one left as written."""
+def localise(parsed, *, file: Path, site, root: Path | None = None, store: bool):
+    """``parsed`` with its body pointing at stored pictures, and a warning for each one left as written.
+
+    Pictures are looked for inside the Jekyll site's folder, or else inside the folder being imported."""
     if "![" not in parsed.body and "<img" not in parsed.body.lower():
         return parsed
     pictures = Pictures(
         file=file,
-        site_root=getattr(site, "root", None),
+        site_root=getattr(site, "root", None) or root,
         baseurl=getattr(site, "baseurl", ""),
         post_url=parsed.legacy_url,
         store=store,

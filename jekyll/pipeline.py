@@ -134,7 +134,9 @@ def read(source: SourceFile, *, store_pictures: bool = True) -> Item:
             site=source.site,
             relative_path=source.relative_path or None,
         )
-        item.parsed = pictures.localise(item.parsed, file=source.path, site=source.site, store=store_pictures)
+        item.parsed = pictures.localise(
+            item.parsed, file=source.path, site=source.site, root=source.root, store=store_pictures
+        )
     except jekyll.JekyllError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=str(error))
     except Exception as error:  # a parser bug must cost this file, never the rest of the import

@@ -75,20 +75,20 @@ def test_seed_playlist_button_works(seed_path):
 
 def test_demo_posts_import_and_reimport_changes_nothing():
     first = importer.import_paths([DEMO_POSTS])
-    assert first.counts == {"created": 6, "updated": 0, "unchanged": 0, "draft": 0, "failed": 0}
+    assert first.counts == {"created": 7, "updated": 0, "unchanged": 0, "draft": 0, "failed": 0}
     before = snapshot()
 
     again = importer.import_paths([DEMO_POSTS])
 
-    assert again.counts == {"created": 0, "updated": 0, "unchanged": 6, "draft": 0, "failed": 0}
-    assert again.summary() == "created 0, updated 0, unchanged 6, drafts 0, failed 0"
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 7, "draft": 0, "failed": 0}
+    assert again.summary() == "created 0, updated 0, unchanged 7, drafts 0, failed 0"
     assert snapshot() == before
 
 
 def test_demo_posts_are_in_the_seed_shape():
     importer.import_paths([DEMO_POSTS])
     posts = list(Post.objects.prefetch_related("tags"))
-    assert len(posts) == 6
+    assert len(posts) == 7
     assert {post.published_at.year for post in posts} == {2024, 2025}
     assert sum('class="back-button"' in post.body_html for post in posts) >= 3
     for post in posts:
@@ -441,11 +441,11 @@ def run(*args, stdout=None, stderr=None, **options):
 def test_command_prints_one_line_per_file_and_the_counts_last():
     out, _err = run(DEMO_POSTS)
     lines = out.strip().splitlines()
-    assert len(lines) == 7
+    assert len(lines) == 8
     assert lines[0].startswith("created") and "2024-02-11-the-permission-to-pause.md" in lines[0]
-    assert lines[-1] == "created 6, updated 0, unchanged 0, drafts 0, failed 0"
+    assert lines[-1] == "created 7, updated 0, unchanged 0, drafts 0, failed 0"
     out, _err = run(DEMO_POSTS)
-    assert out.strip().splitlines()[-1] == "created 0, updated 0, unchanged 6, drafts 0, failed 0"
+    assert out.strip().splitlines()[-1] == "created 0, updated 0, unchanged 7, drafts 0, failed 0"
 
 
 def test_command_exits_non_zero_when_a_file_failed(tmp_path):
@@ -495,10 +495,10 @@ def test_command_verbosity_zero_prints_only_the_counts_and_failures(tmp_path):
 
 def test_command_shows_progress_in_a_terminal():
     out, _err = run(DEMO_POSTS, stdout=TTY())
-    assert "[1/6] created" in out and "[6/6] created" in out
+    assert "[1/7] created" in out and "[7/7] created" in out
     quiet, _err = run(DEMO_POSTS, stdout=TTY(), verbosity=0)
-    assert "\r6 of 6 files" in quiet
-    assert quiet.strip().splitlines()[-1].endswith("created 0, updated 0, unchanged 6, drafts 0, failed 0")
+    assert "\r7 of 7 files" in quiet
+    assert quiet.strip().splitlines()[-1].endswith("created 0, updated 0, unchanged 7, drafts 0, failed 0")
 
 
 def test_command_prints_warnings_under_the_file(tmp_path):
@@ -568,7 +568,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_posts(tmp_path
 
     assert report.counts["failed"] == 0, [item.line() for item in report.failed]
     after = _state()
-    assert len(after) == len(before) == 11
+    assert len(after) == len(before) == 12
     # Posts with no old URL (one made in the admin, the seed, not named like a Jekyll post) get Jekyll's
     # default one from the exported file's name; everything else comes back as it was.
     no_old_url = {row[0] for row in before if not row[9] and row[7] == Post.Status.PUBLISHED}
