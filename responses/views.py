@@ -68,7 +68,9 @@ def respond(request, slug):
         return render(request, "responses/respond_again.html", {"post": post, "form": form}, status=400)
     if _wants_json(request):
         html = render_to_string(
-            "responses/response.html", {"response": response, "reply": bool(response.parent_id)}, request
+            "responses/response.html",
+            {"response": response, "reply": bool(response.parent_id), "controls": True, "mine": True},
+            request,
         )
         return JsonResponse(
             {"id": response.pk, "parent": response.parent_id, "held": response.is_held, "html": html}, status=201
