@@ -134,16 +134,19 @@ def response_edit(*, user, response: Response, body: str) -> Response:
 
 
 def response_delete(*, user, response: Response) -> None:
-    """Delete the author's own response; with replies under it, its place shows "removed by its author"."""
+    """Delete the author's own response: its words go, and with replies under it its place shows
+    "removed by its author".
+
+    The row stays, emptied, so that what a member wrote still counts towards the rate limits
+    (writing and deleting would otherwise be a way round them). Readers never see a removed
+    response that has no replies.
+    """
     _own(user, response)
     with transaction.atomic():
         response.refresh_from_db(fields=["status"])  # staff may have moderated it since it was read
         was_public = response.status == Response.Status.PUBLISHED
-        if response.replies.exists():
-            response.status, response.body, response.body_html = Response.Status.REMOVED, "", ""
-            response.save(update_fields=["status", "body", "body_html", "updated_at"])
-        else:
-            response.delete()
+        response.status, response.body, response.body_html = Response.Status.REMOVED, "", ""
+        response.save(update_fields=["status", "body", "body_html", "updated_at"])
         if was_public:
             public_change()
 

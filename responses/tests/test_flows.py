@@ -206,10 +206,12 @@ class TestEditAndDelete:
         assert client.get(f"/responses/{top.pk}/delete/").status_code == 200
         client.post(f"/responses/{top.pk}/delete/")
         client.post(f"/responses/{lone.pk}/delete/")
-        assert not Response.objects.filter(pk=lone.pk).exists()
+        lone.refresh_from_db()
+        assert (lone.status, lone.body, lone.body_html) == ("removed", "", "")  # its words are gone
         client.logout()
         html = page(client, post)
         assert "Removed by its author." in html and "A reply stays." in html and "Going soon." not in html
+        assert html.count("Removed by its author.") == 1 and "Alone." not in html
 
     @pytest.mark.parametrize("action", ["edit", "delete"])
     def test_others_get_404(self, client, post, trusted, action):
@@ -283,6 +285,17 @@ class TestBansAndLimits:
             assert client.post(respond_url(post), form_data()).status_code == 400
             clock.shift(datetime.timedelta(days=1))
             assert client.post(respond_url(post), form_data()).status_code == 302
+
+    def test_deleted_responses_still_count_towards_the_limit(self, client, post, trusted):
+        """Rate limits are about writes: writing and deleting is no way round them."""
+        client.force_login(trusted)
+        with time_machine.travel(timezone.now(), tick=False):
+            for _ in range(5):
+                assert client.post(respond_url(post), form_data()).status_code == 302
+                written = Response.objects.filter(author=trusted).order_by("-pk").first()
+                assert client.post(f"/responses/{written.pk}/delete/").status_code == 302
+            answer = client.post(respond_url(post), form_data())
+            assert answer.status_code == 400 and "take a pause" in answer.content.decode()
 
     def test_the_same_form_sent_twice_gives_one_response(self, client, post, trusted):
         client.force_login(trusted)
