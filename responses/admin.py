@@ -5,7 +5,7 @@ support resources, the site's response settings, and the moderation log (read on
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -224,17 +224,35 @@ class SupportResourceAdmin(admin.ModelAdmin):
 
 @admin.register(ResponseSettings)
 class ResponseSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "hold_every_response", "close_after_days"]
+    """The site's settings for responses, one row kept as the site text is (Blog → Site text): the list
+    goes straight to it, and it cannot be added twice or deleted. Per-post choices are in Post response
+    settings."""
+
+    fieldsets = [
+        (
+            "For every post",
+            {
+                "fields": ["close_after_days", "hold_every_response"],
+                "description": "Site-wide defaults. A post's own choice (open, closed or off) is made in "
+                "Post response settings; the site's text is under Blog → Site text.",
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
-        return not ResponseSettings.objects.exists()
+        return not ResponseSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not ResponseSettings.objects.filter(pk=1).exists():
+            return redirect("admin:responses_responsesettings_add")
+        return redirect("admin:responses_responsesettings_change", 1)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         public_change()  # post pages keep these settings under the content version
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PostResponses)

@@ -319,3 +319,15 @@ class TestMembersPages:
         first = client.get(post.get_absolute_url()).content.decode()
         second = client.get(post.get_absolute_url(), {"responses": 2}).content.decode()
         assert "Held at the end." not in first and "Held at the end." in second
+
+
+def test_response_settings_open_as_one_page_in_the_admin(client):
+    """Like the site text: the list goes straight to the one row, which cannot be added twice."""
+    from responses.models import ResponseSettings
+
+    client.force_login(get_user_model().objects.create_superuser(email="staff@example.org", password="pw"))
+    assert client.get("/admin/responses/responsesettings/")["Location"].endswith("/responsesettings/add/")
+    ResponseSettings(close_after_days=30).save()
+    assert client.get("/admin/responses/responsesettings/")["Location"].endswith("/responsesettings/1/change/")
+    page = client.get("/admin/responses/responsesettings/1/change/").content.decode()
+    assert "Site-wide defaults" in page and "Site text" in page
