@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 
 from blog.caching import cached_list
 from responses import rules
-from responses.forms import ResponseForm
+from responses.forms import EditForm, ResponseForm
 from responses.models import PostResponses, Response, ResponseSettings
 
 THREADS_PER_PAGE = 50
@@ -243,6 +243,7 @@ def section(request, post) -> dict | None:
         context["form"] = ResponseForm(
             initial={"key": uuid.uuid4(), "parent": _reply_to(request)}, needs_name=not member.display_name
         )
+        context["edit_form"] = EditForm(auto_id="edit-%s")
     return context
 
 

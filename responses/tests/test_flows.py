@@ -335,3 +335,28 @@ class TestVisibility:
         assert list(Response.objects.visible_to(author)) == [held]
         assert not Response.objects.visible_to(other).exists()
         assert not Response.objects.visible_to(AnonymousUser()).exists()
+
+
+class TestEditingInPlace:
+    """What responses.js asks of the edit URL: the text as written, then the response drawn to put in place."""
+
+    def test_the_text_then_the_drawn_response(self, client, post, trusted):
+        mine = make_response(post=post, author=trusted, body="First *thoughts*.")
+        client.force_login(trusted)
+        json_headers = {"Accept": "application/json"}
+        asked = client.get(f"/responses/{mine.pk}/edit/", headers=json_headers).json()
+        assert asked == {"body": "First *thoughts*.", "can_edit": True}
+        page_html = client.get(post.get_absolute_url()).content.decode()
+        assert 'id="response-edit-template"' in page_html and f'data-edit="{mine.pk}"' in page_html
+        saved = client.post(f"/responses/{mine.pk}/edit/", {"body": "Kinder thoughts."}, headers=json_headers)
+        data = saved.json()
+        assert saved.status_code == 200 and data["id"] == mine.pk and not data["held"]
+        assert data["html"].strip().startswith("<article") and "Kinder thoughts." in data["html"]
+        assert 'class="response-edited">edited' in data["html"] and f"/responses/{mine.pk}/delete/" in data["html"]
+        empty = client.post(f"/responses/{mine.pk}/edit/", {"body": "  "}, headers=json_headers)
+        assert empty.status_code == 400 and empty.json()["errors"]
+
+    def test_someone_elses_response_is_a_404_for_json_too(self, client, post, trusted):
+        theirs = make_response(post=post, author=make_member("Other"))
+        client.force_login(trusted)
+        assert client.get(f"/responses/{theirs.pk}/edit/", headers={"Accept": "application/json"}).status_code == 404
