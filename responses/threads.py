@@ -71,6 +71,7 @@ class ThreadPage:
     has_next: bool
     after: tuple | None = None
     until: tuple | None = None
+    editable: bool = False  # the viewer has a response here they may still edit
 
     @property
     def has_previous(self) -> bool:
@@ -186,7 +187,8 @@ def _own_page(*, post, user, page: ThreadPage) -> ThreadPage:
             thread.replies.append(own)
             thread.replies.sort(key=lambda item: item.pk)
     ordered = sorted(threads.values(), key=lambda thread: thread.order)
-    return ThreadPage(ordered, page.number, page.has_next, page.after, page.until)
+    editable = any(response.edit_window_open for response in mine)
+    return ThreadPage(ordered, page.number, page.has_next, page.after, page.until, editable)
 
 
 def _staff_page(*, post, user, number: int) -> ThreadPage:
@@ -201,7 +203,8 @@ def _staff_page(*, post, user, number: int) -> ThreadPage:
         )
         for row in rows
     ]
-    return ThreadPage(threads, number, has_next)
+    editable = any(item.mine and item.response.edit_window_open for t in threads for item in [t.top, *t.replies])
+    return ThreadPage(threads, number, has_next, editable=editable)
 
 
 def threads_page(*, post, user, number: int) -> ThreadPage:
