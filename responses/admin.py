@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from responses import moderation
+from responses import moderation, rules
 from responses.models import (
     Ban,
     ModerationLog,
@@ -181,8 +181,21 @@ class BanAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     list_select_related = ["user", "created_by"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []  # a ban moves to no one else: end it and start another
+
     def save_model(self, request, obj, form, change):
         moderation.ban_save(actor=request.user, ban=obj, adding=not change)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        rules.forget_member_state(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {ban.user for ban in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            rules.forget_member_state(user)
 
 
 @admin.register(ModerationLog)

@@ -36,6 +36,7 @@ def display_name_set(*, user, display_name: str) -> Responder:
     if not name:
         raise Refused("A display name can't be empty.")
     responder, created = Responder.objects.update_or_create(user=user, defaults={"display_name": name})
+    rules.forget_member_state(user)
     if not created and Response.objects.filter(author=user, status=Response.Status.PUBLISHED).exists():
         public_change()
     return responder
@@ -98,6 +99,7 @@ def response_create(*, user, post, body: str, key, parent: Response | None = Non
     try:
         with transaction.atomic():
             response.save()
+            rules.forget_member_state(user)  # a post they now responded to
             if not held:
                 public_change()
     except IntegrityError:

@@ -148,8 +148,10 @@ def shared_page(*, post, number: int, controls: bool) -> ThreadPage:
     return found[0]
 
 
-def _own_page(*, post, user, page: ThreadPage) -> ThreadPage:
+def _own_page(*, post, user, member: rules.MemberState, page: ThreadPage) -> ThreadPage:
     """``page`` (shared) with the member's own responses drawn fresh and their held ones put in place."""
+    if post.pk not in member.responded_to:
+        return page
     mine = list(
         Response.objects.filter(post=post, author=user, status__in=_SHOWN)
         .select_related("author__responder", "parent")
@@ -158,7 +160,7 @@ def _own_page(*, post, user, page: ThreadPage) -> ThreadPage:
     if not mine:
         return page
     threads = {thread.pk: thread for thread in page.object_list}
-    # Copies: the shared page is this process's cached object and must not carry one member's rows.
+    # Copies, so that nothing of this member's is written into what was read from the shared cache.
     threads = {pk: Thread(pk, t.order, t.top, list(t.replies), t.html) for pk, t in threads.items()}
     for response in mine:
         own = Item(response.pk, response=response, mine=True)
@@ -207,13 +209,14 @@ def _staff_page(*, post, user, number: int) -> ThreadPage:
     return ThreadPage(threads, number, has_next, editable=editable)
 
 
-def threads_page(*, post, user, number: int) -> ThreadPage:
-    """Page ``number`` of ``post``'s threads as ``user`` sees them."""
+def threads_page(*, post, user, number: int, member: rules.MemberState | None = None) -> ThreadPage:
+    """Page ``number`` of ``post``'s threads as ``user`` (with ``member``, their state) sees them."""
     if not user.is_authenticated:
         return shared_page(post=post, number=number, controls=False)
     if user.is_staff:
         return _staff_page(post=post, user=user, number=number)
-    return _own_page(post=post, user=user, page=shared_page(post=post, number=number, controls=True))
+    page = shared_page(post=post, number=number, controls=True)
+    return _own_page(post=post, user=user, member=member or rules.member_state(user), page=page)
 
 
 def thread_page_of(response: Response, *, user) -> int:
@@ -238,10 +241,10 @@ def section(request, post) -> dict | None:
     if mode == PostResponses.Mode.OFF:
         return None
     number = page_number(request)
-    page = threads_page(post=post, user=user, number=number)
+    member = rules.member_state(user) if user.is_authenticated else None
+    page = threads_page(post=post, user=user, number=number, member=member)
     context = {"post": post, "page": page, "mode": mode, "page_parameter": PAGE_PARAMETER}
-    if user.is_authenticated:
-        member = rules.member_state(user)
+    if member is not None:
         context["member"] = member
         context["form"] = ResponseForm(
             initial={"key": uuid.uuid4(), "parent": _reply_to(request)}, needs_name=not member.display_name

@@ -360,3 +360,31 @@ class TestEditingInPlace:
         theirs = make_response(post=post, author=make_member("Other"))
         client.force_login(trusted)
         assert client.get(f"/responses/{theirs.pk}/edit/", headers={"Accept": "application/json"}).status_code == 404
+
+
+class TestKeptMemberState:
+    """A member's name, bans and the posts they answered are kept under the content version; each change
+    that does not move the version forgets them, so the next page is right."""
+
+    def test_a_held_response_shows_on_the_next_page_though_the_version_did_not_move(self, client, post):
+        member = make_member("New")
+        client.force_login(member)
+        page(client, post)  # keeps: answered nothing
+        client.post(respond_url(post), form_data("My first, held."))
+        assert "My first, held." in page(client, post)
+
+    def test_a_ban_and_its_lifting_show_at_once(self, client, post, trusted):
+        from django.contrib.auth import get_user_model
+
+        from responses import moderation
+
+        staff = get_user_model().objects.create_superuser(email="staff@example.org", password="pw")
+        client.force_login(trusted)
+        assert 'name="body"' in page(client, post)
+        ban = moderation.ban_save(actor=staff, ban=Ban(user=trusted, reason="Unkind words."))
+        assert "You can't respond at the moment" in page(client, post)
+        client.force_login(staff)
+        client.post(f"/admin/responses/ban/{ban.pk}/delete/", {"post": "yes"})
+        assert not Ban.objects.exists()
+        client.force_login(trusted)
+        assert 'name="body"' in page(client, post)
