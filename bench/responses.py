@@ -1,4 +1,8 @@
-"""The benchmark's post with responses: 200 published responses (a third of them replies) on one post."""
+"""The benchmark's post with responses: 200 published responses (a third of them replies) on one post.
+
+They are written by the first fifty members, the measured member among them: the member row draws a
+few of its own responses fresh (with Edit and Delete) on top of the kept threads, as a real page would.
+"""
 
 import random
 

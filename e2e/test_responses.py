@@ -79,13 +79,39 @@ def test_reply_in_place(page, demo_posts, member, live_server):
     assert Response.objects.get(body="In the early morning.").parent == top
 
 
-def test_edit_within_the_window(page, demo_posts, member, live_server):
+def test_edit_within_the_window_in_place(page, demo_posts, member, live_server):
     post = demo_posts[0]
     from responses.models import Responder
 
     Responder.objects.create(user=member, display_name="Una")
     mine = make_response(post=post, author=member, body="First thoughts.")
     log_in(page.context, member, live_server.url)
+    page.goto(post.get_absolute_url())
+    page.evaluate("() => { window.__samePage = true; }")
+    page.locator(f"#response-{mine.pk}").get_by_role("link", name="Edit").click()
+    editing = page.get_by_label("Edit your response")
+    expect(editing).to_have_value("First thoughts.")
+    expect(editing).to_be_focused()
+    editing.fill("Second, kinder thoughts.")
+    page.get_by_role("button", name="Save changes").click()
+    article = page.locator(f"#response-{mine.pk}")
+    expect(article).to_contain_text("Second, kinder thoughts.")
+    expect(article.locator(".response-edited")).to_have_text("edited")
+    expect(page.get_by_label("Edit your response")).to_have_count(0)
+    assert page.evaluate("() => window.__samePage === true")
+    mine.refresh_from_db()
+    assert mine.body == "Second, kinder thoughts." and mine.edited_at is not None
+
+
+def test_edit_without_javascript_on_its_own_page(new_context, demo_posts, member, live_server):
+    post = demo_posts[0]
+    from responses.models import Responder
+
+    Responder.objects.create(user=member, display_name="Una")
+    mine = make_response(post=post, author=member, body="First thoughts.")
+    context = new_context(java_script_enabled=False)
+    log_in(context, member, live_server.url)
+    page = context.new_page()
     page.goto(post.get_absolute_url())
     page.locator(f"#response-{mine.pk}").get_by_role("link", name="Edit").click()
     page.get_by_label("Your response").fill("Second, kinder thoughts.")

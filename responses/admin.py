@@ -5,12 +5,12 @@ support resources, the site's response settings, and the moderation log (read on
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from responses import moderation
+from responses import moderation, rules
 from responses.models import (
     Ban,
     ModerationLog,
@@ -181,8 +181,21 @@ class BanAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     list_select_related = ["user", "created_by"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []  # a ban moves to no one else: end it and start another
+
     def save_model(self, request, obj, form, change):
         moderation.ban_save(actor=request.user, ban=obj, adding=not change)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        rules.forget_member_state(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {ban.user for ban in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            rules.forget_member_state(user)
 
 
 @admin.register(ModerationLog)
@@ -224,17 +237,35 @@ class SupportResourceAdmin(admin.ModelAdmin):
 
 @admin.register(ResponseSettings)
 class ResponseSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "hold_every_response", "close_after_days"]
+    """The site's settings for responses, one row kept as the site text is (Blog → Site text): the list
+    goes straight to it, and it cannot be added twice or deleted. Per-post choices are in Post response
+    settings."""
+
+    fieldsets = [
+        (
+            "For every post",
+            {
+                "fields": ["close_after_days", "hold_every_response"],
+                "description": "Site-wide defaults. A post's own choice (open, closed or off) is made in "
+                "Post response settings; the site's text is under Blog → Site text.",
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
-        return not ResponseSettings.objects.exists()
+        return not ResponseSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not ResponseSettings.objects.filter(pk=1).exists():
+            return redirect("admin:responses_responsesettings_add")
+        return redirect("admin:responses_responsesettings_change", 1)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         public_change()  # post pages keep these settings under the content version
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PostResponses)

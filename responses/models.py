@@ -38,9 +38,9 @@ class Responder(models.Model):
 
 
 class ResponseSettings(models.Model):
-    """Site-wide settings for responses: one row, edited in the admin.
+    """Site-wide settings for responses: one row, edited in the admin beside the responses.
 
-    (Kept here until the site has one settings model of its own.)
+    Not a field of ``blog.SiteSettings``: blog knows nothing of responses (dependencies run one way).
     """
 
     hold_every_response = models.BooleanField(

@@ -7,6 +7,7 @@ and the content version moves on commit when a reader's page changes.
 from django.db import transaction
 from django.utils import timezone
 
+from responses import rules
 from responses.models import Ban, ModerationLog, Report, Response
 from responses.services import public_change
 
@@ -55,6 +56,7 @@ def ban_save(*, actor, ban: Ban, adding: bool = True) -> Ban:
         if adding:
             ban.created_by = actor
         ban.save()
+        rules.forget_member_state(ban.user)
         reason = ban.reason if not ban.ends_at else f"{ban.reason} (until {ban.ends_at:%Y-%m-%d %H:%M})"
         _log(actor=actor, action=ModerationLog.Action.BAN, member=ban.user, reason=reason).save()
         if ban.hide_past_responses:

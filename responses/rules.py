@@ -4,10 +4,11 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
+from blog.caching import PAGE_TIMEOUT, versioned_key
 from responses.markdown import link_count
 from responses.models import Ban, PostResponses, Responder, Response, ResponseSettings, WordRule
 
@@ -35,27 +36,58 @@ def post_mode(post, *, site: ResponseSettings | None = None, row=_UNKNOWN) -> st
 
 @dataclass(frozen=True)
 class MemberState:
+    """What the post page needs to know of a member: their name, their bans' ends, where they responded."""
+
     display_name: str | None
-    banned: bool
-    ban_ends_at: datetime.datetime | None
+    ban_ends: tuple  # the end of each ban not over when read (None: no end date)
+    responded_to: frozenset  # ids of the posts they wrote a response to, in any state
+
+    def _active_ends(self) -> list:
+        now = timezone.now()
+        return [end for end in self.ban_ends if end is None or end > now]
+
+    @property
+    def banned(self) -> bool:
+        return bool(self._active_ends())
+
+    @property
+    def ban_ends_at(self) -> datetime.datetime | None:
+        """When the longest ban ends (None: no end date, or no ban)."""
+        ends = self._active_ends()
+        return None if not ends or None in ends else max(ends)
+
+
+def _member_state(user) -> MemberState:
+    name = Responder.objects.filter(user=user).values_list("display_name", flat=True).first()
+    ends = tuple(Ban.objects.active().filter(user=user).values_list("ends_at", flat=True))
+    posts = frozenset(Response.objects.filter(author=user).values_list("post_id", flat=True).distinct())
+    return MemberState(name, ends, posts)
 
 
 def member_state(user) -> MemberState:
-    """The member's display name and whether (and until when) they are stopped from responding: one query."""
-    bans = Ban.objects.active().filter(user=OuterRef("pk"))
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            name=Subquery(Responder.objects.filter(user=OuterRef("pk")).values("display_name")[:1]),
-            banned=Exists(bans),
-            # The ban that lasts longest: one with no end date first.
-            ban_ends_at=Subquery(bans.order_by(F("ends_at").desc(nulls_first=True)).values("ends_at")[:1]),
-        )
-        .values("name", "banned", "ban_ends_at")
-        .first()
-    )
-    return MemberState(row["name"], row["banned"], row["ban_ends_at"])
+    """:class:`MemberState` for ``user``, kept under the content version (three queries when it is not).
+
+    Forgotten (:func:`forget_member_state`) when the member names themselves or writes a response, and
+    when staff stop them from responding or let them again. A ban's end is checked when read.
+    """
+    key = _state_key(user)
+    state = cache.get(key)
+    if state is None:
+        state = _member_state(user)
+        cache.set(key, state, PAGE_TIMEOUT)
+    return state
+
+
+def _state_key(user) -> str:
+    return versioned_key("responses-member", user.pk)
+
+
+def forget_member_state(user) -> None:
+    """Read the member's state afresh: now (this connection sees its own writes) and once the writing
+    transaction commits (another process may have read the old rows meanwhile)."""
+    key = _state_key(user)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def active_ban(user) -> Ban | None:

@@ -36,6 +36,7 @@ def display_name_set(*, user, display_name: str) -> Responder:
     if not name:
         raise Refused("A display name can't be empty.")
     responder, created = Responder.objects.update_or_create(user=user, defaults={"display_name": name})
+    rules.forget_member_state(user)
     if not created and Response.objects.filter(author=user, status=Response.Status.PUBLISHED).exists():
         public_change()
     return responder
@@ -98,6 +99,7 @@ def response_create(*, user, post, body: str, key, parent: Response | None = Non
     try:
         with transaction.atomic():
             response.save()
+            rules.forget_member_state(user)  # a post they now responded to
             if not held:
                 public_change()
     except IntegrityError:
@@ -134,16 +136,19 @@ def response_edit(*, user, response: Response, body: str) -> Response:
 
 
 def response_delete(*, user, response: Response) -> None:
-    """Delete the author's own response; with replies under it, its place shows "removed by its author"."""
+    """Delete the author's own response: its words go, and with replies under it its place shows
+    "removed by its author".
+
+    The row stays, emptied, so that what a member wrote still counts towards the rate limits
+    (writing and deleting would otherwise be a way round them). Readers never see a removed
+    response that has no replies.
+    """
     _own(user, response)
     with transaction.atomic():
         response.refresh_from_db(fields=["status"])  # staff may have moderated it since it was read
         was_public = response.status == Response.Status.PUBLISHED
-        if response.replies.exists():
-            response.status, response.body, response.body_html = Response.Status.REMOVED, "", ""
-            response.save(update_fields=["status", "body", "body_html", "updated_at"])
-        else:
-            response.delete()
+        response.status, response.body, response.body_html = Response.Status.REMOVED, "", ""
+        response.save(update_fields=["status", "body", "body_html", "updated_at"])
         if was_public:
             public_change()
 

@@ -1,25 +1,31 @@
 """Reads for the post page: a page of threads a reader sees, and what the member may do there.
 
-A fixed number of queries whatever a post holds: a page of threads and one query for all their
-replies (each with its author's display name); for a member, one more for their name and any ban.
-The post's and the site's settings are kept under the content version.
+The published threads of a page are drawn once per content version and kept (one cache read),
+the same for every reader and, with the members' links, the same for every member: nothing in
+them depends on who is looking. What is a member's own is added fresh, on their private page
+only: their held responses (which never reach the shared cache), and their published ones, drawn
+again with Edit and Delete instead of Report. One query finds them; one more reads the member's
+name and any ban. Staff, who see every held response, get their page drawn whole.
 """
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.template.loader import render_to_string
 
 from blog.caching import cached_list
 from responses import rules
-from responses.forms import ResponseForm
+from responses.forms import EditForm, ResponseForm
 from responses.models import PostResponses, Response, ResponseSettings
 
 THREADS_PER_PAGE = 50
 PAGE_PARAMETER = "responses"
 _PAGE_NUMBER = re.compile(r"\d{1,7}")
+_SHOWN = [Response.Status.PUBLISHED, Response.Status.HELD]
 
 
 def page_number(request) -> int:
@@ -29,13 +35,43 @@ def page_number(request) -> int:
     return int(raw)
 
 
+def _order(response: Response) -> tuple:
+    return (response.created_at, response.pk)
+
+
+@dataclass
+class Item:
+    """One response on the page: its kept HTML, or the row to draw fresh (the member's own)."""
+
+    pk: int
+    html: str = ""
+    response: Response | None = None
+    mine: bool = False
+
+
+@dataclass
+class Thread:
+    pk: int
+    order: tuple
+    top: Item
+    replies: list[Item] = field(default_factory=list)
+    html: str = ""  # the whole thread, drawn once, while nothing in it is one member's own
+
+
 @dataclass
 class ThreadPage:
-    """A page of threads, found without counting them all: one row past the page says there is more."""
+    """A page of threads, found without counting them all: one row past the page says there is more.
+
+    ``after`` and ``until`` bound the page (the previous page's last thread, this page's last one
+    when another page follows), so a member's held response is placed on exactly one page.
+    """
 
     object_list: list
     number: int
     has_next: bool
+    after: tuple | None = None
+    until: tuple | None = None
+    editable: bool = False  # the viewer has a response here they may still edit
 
     @property
     def has_previous(self) -> bool:
@@ -51,18 +87,136 @@ class ThreadPage:
     def previous_page_number(self) -> int:
         return self.number - 1
 
+    def holds(self, order: tuple) -> bool:
+        return (self.after is None or order > self.after) and (self.until is None or order <= self.until)
 
-def threads_page(*, post, user, number: int) -> ThreadPage:
-    """Page ``number`` of ``post``'s threads as ``user`` sees them, replies prefetched (two queries)."""
+
+def _rows(*, post, user, number: int) -> tuple[list, Response | None, bool]:
+    """Page ``number`` of the threads ``user`` sees, replies prefetched; the thread before it; more after?"""
     replies = Response.objects.visible_to(user).select_related("author__responder")
     threads = Response.objects.threads(post=post, user=user).prefetch_related(
         Prefetch("replies", queryset=replies.order_by("created_at", "pk"), to_attr="shown_replies")
     )
     start = (number - 1) * THREADS_PER_PAGE
-    rows = list(threads[start : start + THREADS_PER_PAGE + 1])
+    rows = list(threads[max(start - 1, 0) : start + THREADS_PER_PAGE + 1])
+    before = rows.pop(0) if start and rows else None
     if not rows and number > 1:
         raise Http404("No such page of responses.")
-    return ThreadPage(rows[:THREADS_PER_PAGE], number, len(rows) > THREADS_PER_PAGE)
+    return rows[:THREADS_PER_PAGE], before, len(rows) > THREADS_PER_PAGE
+
+
+def _drawn(response: Response, *, reply: bool, controls: bool) -> str:
+    context = {"response": response, "reply": reply, "controls": controls, "mine": False}
+    return render_to_string("responses/response.html", context)
+
+
+def _shared_page(*, post, number: int, controls: bool) -> ThreadPage:
+    """The published threads of page ``number``, drawn for readers or (``controls``) for members.
+
+    Each response is kept drawn on its own too, so a member's page can swap in their own.
+    """
+    rows, before, has_next = _rows(post=post, user=AnonymousUser(), number=number)
+    threads = [
+        Thread(
+            pk=row.pk,
+            order=_order(row),
+            top=Item(row.pk, _drawn(row, reply=False, controls=controls)),
+            replies=[Item(each.pk, _drawn(each, reply=True, controls=controls)) for each in row.shown_replies],
+        )
+        for row in rows
+    ]
+    for thread in threads:
+        thread.html = render_to_string("responses/thread.html", {"thread": thread})
+    return ThreadPage(
+        threads,
+        number,
+        has_next,
+        after=_order(before) if before else None,
+        until=threads[-1].order if has_next else None,
+    )
+
+
+def shared_page(*, post, number: int, controls: bool) -> ThreadPage:
+    """:func:`_shared_page`, kept under the content version (which every public change moves)."""
+    found = cached_list(
+        lambda: [_shared_page(post=post, number=number, controls=controls)],
+        "responses-page",
+        post.pk,
+        number,
+        "member" if controls else "reader",
+    )
+    return found[0]
+
+
+def _own_page(*, post, user, member: rules.MemberState, page: ThreadPage) -> ThreadPage:
+    """``page`` (shared) with the member's own responses drawn fresh and their held ones put in place."""
+    if post.pk not in member.responded_to:
+        return page
+    mine = list(
+        Response.objects.filter(post=post, author=user, status__in=_SHOWN)
+        .select_related("author__responder", "parent")
+        .order_by("created_at", "pk")
+    )
+    if not mine:
+        return page
+    threads = {thread.pk: thread for thread in page.object_list}
+    # Copies, so that nothing of this member's is written into what was read from the shared cache.
+    threads = {pk: Thread(pk, t.order, t.top, list(t.replies), t.html) for pk, t in threads.items()}
+    for response in mine:
+        own = Item(response.pk, response=response, mine=True)
+        changed = threads.get(response.parent_id or response.pk)
+        if changed is not None:
+            changed.html = ""  # drawn again, with this member's own
+        if response.parent_id is None:
+            if response.pk in threads:
+                threads[response.pk].top = own
+            elif page.holds(_order(response)):
+                threads[response.pk] = Thread(response.pk, _order(response), own)
+            continue
+        thread = threads.get(response.parent_id)
+        if thread is None:
+            parent = response.parent
+            is_shared_elsewhere = parent.status == Response.Status.PUBLISHED
+            if is_shared_elsewhere or not page.holds(_order(parent)):
+                continue
+            # Under a response no one else sees any more: its place, with this reply under it.
+            thread = threads[parent.pk] = Thread(parent.pk, _order(parent), Item(parent.pk, response=parent))
+        for index, item in enumerate(thread.replies):
+            if item.pk == response.pk:
+                thread.replies[index] = own
+                break
+        else:
+            thread.replies.append(own)
+            thread.replies.sort(key=lambda item: item.pk)
+    ordered = sorted(threads.values(), key=lambda thread: thread.order)
+    editable = any(response.edit_window_open for response in mine)
+    return ThreadPage(ordered, page.number, page.has_next, page.after, page.until, editable)
+
+
+def _staff_page(*, post, user, number: int) -> ThreadPage:
+    """Everything staff may read (every held response), drawn fresh."""
+    rows, _, has_next = _rows(post=post, user=user, number=number)
+    threads = [
+        Thread(
+            row.pk,
+            _order(row),
+            Item(row.pk, response=row, mine=row.author_id == user.pk),
+            [Item(each.pk, response=each, mine=each.author_id == user.pk) for each in row.shown_replies],
+        )
+        for row in rows
+    ]
+    editable = any(item.mine and item.response.edit_window_open for t in threads for item in [t.top, *t.replies])
+    return ThreadPage(threads, number, has_next, editable=editable)
+
+
+def threads_page(*, post, user, number: int, member: rules.MemberState | None = None) -> ThreadPage:
+    """Page ``number`` of ``post``'s threads as ``user`` (with ``member``, their state) sees them."""
+    if not user.is_authenticated:
+        return shared_page(post=post, number=number, controls=False)
+    if user.is_staff:
+        return _staff_page(post=post, user=user, number=number)
+    page = shared_page(post=post, number=number, controls=True)
+    return _own_page(post=post, user=user, member=member or rules.member_state(user), page=page)
 
 
 def thread_page_of(response: Response, *, user) -> int:
@@ -87,19 +241,16 @@ def section(request, post) -> dict | None:
     if mode == PostResponses.Mode.OFF:
         return None
     number = page_number(request)
-    page = threads_page(post=post, user=user, number=number)
+    member = rules.member_state(user) if user.is_authenticated else None
+    page = threads_page(post=post, user=user, number=number, member=member)
     context = {"post": post, "page": page, "mode": mode, "page_parameter": PAGE_PARAMETER}
-    if user.is_authenticated:
-        member = rules.member_state(user)
+    if member is not None:
         context["member"] = member
         context["form"] = ResponseForm(
             initial={"key": uuid.uuid4(), "parent": _reply_to(request)}, needs_name=not member.display_name
         )
+        context["edit_form"] = EditForm(auto_id="edit-%s")
     return context
-
-
-def _settings(post) -> list:
-    return [ResponseSettings.current(), PostResponses.objects.filter(post=post).first()]
 
 
 def _reply_to(request) -> int | None:

@@ -29,6 +29,12 @@ def _form_errors(form) -> dict:
     return {name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()}
 
 
+def _drawn_own(request, response: Response) -> str:
+    """The response as its author sees it on the page, to put in place."""
+    context = {"response": response, "reply": bool(response.parent_id), "controls": True, "mine": True}
+    return render_to_string("responses/response.html", context, request)
+
+
 def _thread_url(response: Response, user) -> str:
     post_url = response.post.get_absolute_url()
     number = threads.thread_page_of(response, user=user)
@@ -67,9 +73,7 @@ def respond(request, slug):
             return JsonResponse({"errors": _form_errors(form)}, status=400)
         return render(request, "responses/respond_again.html", {"post": post, "form": form}, status=400)
     if _wants_json(request):
-        html = render_to_string(
-            "responses/response.html", {"response": response, "reply": bool(response.parent_id)}, request
-        )
+        html = _drawn_own(request, response)
         return JsonResponse(
             {"id": response.pk, "parent": response.parent_id, "held": response.is_held, "html": html}, status=201
         )
@@ -101,6 +105,8 @@ def _own_response(request, pk) -> Response:
 def edit(request, pk):
     """Edit one's own response within 24 hours of writing it."""
     response = _own_response(request, pk)
+    if request.method != "POST" and _wants_json(request):  # the in-place form asks for the text as written
+        return JsonResponse({"body": response.body, "can_edit": response.can_edit(request.user)})
     form = EditForm(request.POST or None, initial={"body": response.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +115,9 @@ def edit(request, pk):
             form.add_error(None, str(refusal))
         else:
             if _wants_json(request):
-                return JsonResponse({"id": response.pk, "held": response.is_held, "html": response.body_html})
+                return JsonResponse(
+                    {"id": response.pk, "held": response.is_held, "html": _drawn_own(request, response)}
+                )
             messages.success(request, "Your response is updated.")
             return HttpResponseRedirect(_thread_url(response, request.user))
     if request.method == "POST" and _wants_json(request):

@@ -365,9 +365,10 @@ class TestMemberQueryBudget:
             ("/tags/rest/", 3),
             # the user (the tags in use and their counts are kept under the content version)
             ("/tags/", 1),
-            # the user, the post, saved ids (body, tags, head and navigation are fragments); responses: a page
-            # of threads, and the member's display name and any ban (settings are kept under the content version)
-            ("/posts/{slug}/", 5),
+            # the user, the post, saved ids (body, tags, head and navigation are fragments); responses: nothing
+            # (the threads, the settings and the member's name, bans and answered posts are kept under the
+            # content version; their own responses are read only on a post they answered)
+            ("/posts/{slug}/", 3),
             # the user, saved ids (the ranked page of cards and the count are kept under the content version)
             ("/search/?q=pebble", 2),
         ],

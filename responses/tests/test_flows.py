@@ -206,10 +206,12 @@ class TestEditAndDelete:
         assert client.get(f"/responses/{top.pk}/delete/").status_code == 200
         client.post(f"/responses/{top.pk}/delete/")
         client.post(f"/responses/{lone.pk}/delete/")
-        assert not Response.objects.filter(pk=lone.pk).exists()
+        lone.refresh_from_db()
+        assert (lone.status, lone.body, lone.body_html) == ("removed", "", "")  # its words are gone
         client.logout()
         html = page(client, post)
         assert "Removed by its author." in html and "A reply stays." in html and "Going soon." not in html
+        assert html.count("Removed by its author.") == 1 and "Alone." not in html
 
     @pytest.mark.parametrize("action", ["edit", "delete"])
     def test_others_get_404(self, client, post, trusted, action):
@@ -284,6 +286,17 @@ class TestBansAndLimits:
             clock.shift(datetime.timedelta(days=1))
             assert client.post(respond_url(post), form_data()).status_code == 302
 
+    def test_deleted_responses_still_count_towards_the_limit(self, client, post, trusted):
+        """Rate limits are about writes: writing and deleting is no way round them."""
+        client.force_login(trusted)
+        with time_machine.travel(timezone.now(), tick=False):
+            for _ in range(5):
+                assert client.post(respond_url(post), form_data()).status_code == 302
+                written = Response.objects.filter(author=trusted).order_by("-pk").first()
+                assert client.post(f"/responses/{written.pk}/delete/").status_code == 302
+            answer = client.post(respond_url(post), form_data())
+            assert answer.status_code == 400 and "take a pause" in answer.content.decode()
+
     def test_the_same_form_sent_twice_gives_one_response(self, client, post, trusted):
         client.force_login(trusted)
         data = form_data()
@@ -322,3 +335,56 @@ class TestVisibility:
         assert list(Response.objects.visible_to(author)) == [held]
         assert not Response.objects.visible_to(other).exists()
         assert not Response.objects.visible_to(AnonymousUser()).exists()
+
+
+class TestEditingInPlace:
+    """What responses.js asks of the edit URL: the text as written, then the response drawn to put in place."""
+
+    def test_the_text_then_the_drawn_response(self, client, post, trusted):
+        mine = make_response(post=post, author=trusted, body="First *thoughts*.")
+        client.force_login(trusted)
+        json_headers = {"Accept": "application/json"}
+        asked = client.get(f"/responses/{mine.pk}/edit/", headers=json_headers).json()
+        assert asked == {"body": "First *thoughts*.", "can_edit": True}
+        page_html = client.get(post.get_absolute_url()).content.decode()
+        assert 'id="response-edit-template"' in page_html and f'data-edit="{mine.pk}"' in page_html
+        saved = client.post(f"/responses/{mine.pk}/edit/", {"body": "Kinder thoughts."}, headers=json_headers)
+        data = saved.json()
+        assert saved.status_code == 200 and data["id"] == mine.pk and not data["held"]
+        assert data["html"].strip().startswith("<article") and "Kinder thoughts." in data["html"]
+        assert 'class="response-edited">edited' in data["html"] and f"/responses/{mine.pk}/delete/" in data["html"]
+        empty = client.post(f"/responses/{mine.pk}/edit/", {"body": "  "}, headers=json_headers)
+        assert empty.status_code == 400 and empty.json()["errors"]
+
+    def test_someone_elses_response_is_a_404_for_json_too(self, client, post, trusted):
+        theirs = make_response(post=post, author=make_member("Other"))
+        client.force_login(trusted)
+        assert client.get(f"/responses/{theirs.pk}/edit/", headers={"Accept": "application/json"}).status_code == 404
+
+
+class TestKeptMemberState:
+    """A member's name, bans and the posts they answered are kept under the content version; each change
+    that does not move the version forgets them, so the next page is right."""
+
+    def test_a_held_response_shows_on_the_next_page_though_the_version_did_not_move(self, client, post):
+        member = make_member("New")
+        client.force_login(member)
+        page(client, post)  # keeps: answered nothing
+        client.post(respond_url(post), form_data("My first, held."))
+        assert "My first, held." in page(client, post)
+
+    def test_a_ban_and_its_lifting_show_at_once(self, client, post, trusted):
+        from django.contrib.auth import get_user_model
+
+        from responses import moderation
+
+        staff = get_user_model().objects.create_superuser(email="staff@example.org", password="pw")
+        client.force_login(trusted)
+        assert 'name="body"' in page(client, post)
+        ban = moderation.ban_save(actor=staff, ban=Ban(user=trusted, reason="Unkind words."))
+        assert "You can't respond at the moment" in page(client, post)
+        client.force_login(staff)
+        client.post(f"/admin/responses/ban/{ban.pk}/delete/", {"post": "yes"})
+        assert not Ban.objects.exists()
+        client.force_login(trusted)
+        assert 'name="body"' in page(client, post)

@@ -5,10 +5,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from blog.caching import versioned_key
 from blog.tests.factories import PostFactory
 from blog.tests.htmlcheck import dangerous_parts
 from responses import moderation, services
@@ -274,3 +276,58 @@ class TestPrivacy:
         member.responder.refresh_from_db()
         assert member.responder.display_name == "New name"
         assert client.post("/responses/display-name/", {"display_name": " "}).status_code == 400
+
+
+class TestMembersPages:
+    """The published threads are kept once for all members; what is a member's own is drawn for them only."""
+
+    def test_own_responses_get_edit_and_delete_and_others_see_report(self, post):
+        ann, bob = make_member("Ann"), make_member("Bob")
+        mine = make_response(post=post, author=ann, body="Ann's words.")
+        held = make_response(post=post, author=ann, parent=mine, body="Ann's held reply.", status="held")
+        pages = {}
+        for member in (ann, bob, ann):  # Bob's page is drawn from what Ann's page left in the cache
+            client = Client()
+            client.force_login(member)
+            pages[member.pk] = client.get(post.get_absolute_url()).content.decode()
+        edit, delete, report = (f"/responses/{mine.pk}/{action}/" for action in ("edit", "delete", "report"))
+        assert edit in pages[ann.pk] and delete in pages[ann.pk] and report not in pages[ann.pk]
+        assert "Ann's held reply." in pages[ann.pk] and f'id="{held.anchor}"' in pages[ann.pk]
+        assert edit not in pages[bob.pk] and delete not in pages[bob.pk] and report in pages[bob.pk]
+        assert "Ann's held reply." not in pages[bob.pk]
+
+    def test_a_held_response_never_reaches_the_shared_cache(self, post):
+        author = make_member("Held")
+        make_response(post=post, author=author, body="Published words.")
+        make_response(post=post, author=author, body="Secret held words.", status="held")
+        client = Client()
+        client.force_login(author)
+        assert "Secret held words." in client.get(post.get_absolute_url()).content.decode()
+        Client().get(post.get_absolute_url())  # and a reader's page
+        kept = [cache.get(versioned_key("list", "responses-page", post.pk, 1, kind)) for kind in ("member", "reader")]
+        assert all("Published words." in repr(each) for each in kept)
+        assert not any("Secret held words." in repr(each) for each in kept)
+
+    def test_a_held_response_is_placed_on_one_page_only(self, post):
+        author = make_member("Late")
+        others = make_member("Other")
+        for n in range(60):
+            make_response(post=post, author=others, body=f"Thread {n}")
+        make_response(post=post, author=author, body="Held at the end.", status="held")
+        client = Client()
+        client.force_login(author)
+        first = client.get(post.get_absolute_url()).content.decode()
+        second = client.get(post.get_absolute_url(), {"responses": 2}).content.decode()
+        assert "Held at the end." not in first and "Held at the end." in second
+
+
+def test_response_settings_open_as_one_page_in_the_admin(client):
+    """Like the site text: the list goes straight to the one row, which cannot be added twice."""
+    from responses.models import ResponseSettings
+
+    client.force_login(get_user_model().objects.create_superuser(email="staff@example.org", password="pw"))
+    assert client.get("/admin/responses/responsesettings/")["Location"].endswith("/responsesettings/add/")
+    ResponseSettings(close_after_days=30).save()
+    assert client.get("/admin/responses/responsesettings/")["Location"].endswith("/responsesettings/1/change/")
+    page = client.get("/admin/responses/responsesettings/1/change/").content.decode()
+    assert "Site-wide defaults" in page and "Site text" in page

@@ -1,4 +1,4 @@
-// Responses: a character counter, "Reply" without a reload, and sending a response in place.
+// Responses: a character counter, "Reply" without a reload, sending a response and editing one in place.
 //
 // The form works on its own (POST, then a redirect back to the response). This module sends the same
 // form with fetch and asks for JSON; when the answer is not the JSON it expects (offline, logged out,
@@ -129,6 +129,84 @@ function setUpForm(form) {
       });
   });
 }
+
+function readJSON(response) {
+  const type = response.headers.get("Content-Type") || "";
+  if (!type.includes("application/json")) throw new Error("not JSON");
+  return response.json().then((data) => ({ status: response.status, data }));
+}
+
+// Edit within the day, in place: the form comes from a <template> in the page, the text as written
+// from the server. Anything unexpected opens the edit page instead, as the link would without JS.
+function startEditing(link) {
+  const article = link.closest("article.response");
+  const template = document.getElementById("response-edit-template");
+  if (!article || !template || article.querySelector(".response-edit-form")) return;
+  const body = article.querySelector(".response-body");
+  const actions = article.querySelector(".response-actions");
+  const fallback = () => { window.location.assign(link.href); };
+  fetch(link.href, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(readJSON)
+    .then(({ status, data }) => {
+      if (status !== 200 || !data.can_edit) throw new Error("cannot edit here");
+      const form = template.content.firstElementChild.cloneNode(true);
+      form.action = link.href;
+      const textarea = form.querySelector("textarea");
+      textarea.value = data.body;
+      const stop = () => {
+        form.remove();
+        body.hidden = false;
+        if (actions) actions.hidden = false;
+        link.focus();
+      };
+      form.querySelector("[data-edit-cancel]").addEventListener("click", stop);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        if (form.dataset.sending) return; // a double click saves once
+        form.dataset.sending = "1";
+        fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then(readJSON)
+          .then(({ status, data: answer }) => {
+            if (status === 400 && answer.errors) {
+              showErrors(form, answer.errors);
+              announce("Your changes were not saved. Please look at the note above the text.");
+              return;
+            }
+            if (status !== 200 || !answer.html) throw new Error("unexpected answer");
+            const holder = document.createElement("div");
+            holder.innerHTML = answer.html; // rendered and sanitised by the server
+            article.replaceWith(holder.firstElementChild);
+            document.querySelector(`#response-${answer.id} [data-edit]`)?.focus();
+            announce(answer.held
+              ? "Saved. Your response is waiting for a kind look before others see it again."
+              : "Your response is updated.");
+          })
+          .catch(() => {
+            // Keep the words: send the same form the ordinary way (it answers with the edit page).
+            HTMLFormElement.prototype.submit.call(form);
+          })
+          .finally(() => { delete form.dataset.sending; });
+      });
+      body.hidden = true;
+      if (actions) actions.hidden = true;
+      body.after(form);
+      setUpCounter(textarea);
+      textarea.focus();
+    })
+    .catch(fallback);
+}
+
+document.addEventListener("click", (event) => {
+  const edit = event.target.closest("[data-edit]");
+  if (!edit) return;
+  event.preventDefault();
+  startEditing(edit);
+});
 
 document.querySelectorAll("textarea[data-counter]").forEach(setUpCounter);
 const form = document.querySelector("form.response-form[data-json-url]");
