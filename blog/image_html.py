@@ -3,6 +3,7 @@
 The sanitised HTML's ``<img>`` tags are read again here, and each becomes one of:
 - a picture stored with us: its dimensions (no layout shift), resized copies in ``srcset``, lazy loading
   for all but the first;
+- one of the site's own static files: as written;
 - a local path that was never stored (an import whose file was missing): the alt text, quietly, in place
   of a broken-image icon;
 - a picture on another site: a link to it, so reading an essay makes no request to a third party,
@@ -60,6 +61,10 @@ def present_images(fragment: str) -> str:
         if name is not None and name in stored:
             seen += 1
             return _stored_tag(stored[name], alt, first=seen == 1)
+        if _is_static(src):
+            # The site's own static files (an icon, a drawing shipped with the site): shown as written.
+            seen += 1
+            return _kept_tag(attributes, first=seen == 1)
         if _is_elsewhere(src):
             host = urlsplit(src if "://" in src else f"https:{src}").hostname or ""
             if host in settings.IMAGE_ALLOWED_HOSTS:
@@ -78,6 +83,23 @@ def present_images(fragment: str) -> str:
         )
 
     return _IMG.sub(replace, fragment)
+
+
+def _is_static(src: str) -> bool:
+    static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
+    return src.startswith(static)
+
+
+def _kept_tag(attributes: dict[str, str], *, first: bool) -> str:
+    width, height = attributes.get("width", ""), attributes.get("height", "")
+    sized = format_html(' width="{}" height="{}"', width, height) if width.isdigit() and height.isdigit() else ""
+    return format_html(
+        '<img src="{}" alt="{}"{} loading="{}" decoding="async">',
+        attributes.get("src", ""),
+        attributes.get("alt", ""),
+        sized,
+        "eager" if first else "lazy",
+    )
 
 
 def _inside_link(fragment: str, position: int) -> bool:

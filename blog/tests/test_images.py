@@ -267,3 +267,10 @@ def test_a_linked_picture_elsewhere_becomes_words_inside_the_link(media):
     assert '<a href="https://example.net/album"' in post.body_html
     assert '<span class="image-elsewhere">Picture: foo</span></a>' in post.body_html
     assert post.body_html.count("<a ") == 1
+
+
+def test_the_sites_own_static_pictures_are_shown_as_written(media):
+    post = PostFactory(body="![A circle](/static/img/favicon.svg){width=360 height=360}\n\n![Later](/static/img/b.png)")
+    first = '<img src="/static/img/favicon.svg" alt="A circle" width="360" height="360" loading="eager"'
+    assert first in post.body_html
+    assert '<img src="/static/img/b.png" alt="Later" loading="lazy"' in post.body_html
