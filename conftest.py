@@ -48,3 +48,20 @@ def member(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user(email="reader@example.org", password="a long password here")
+
+
+@pytest.fixture
+def editor(db):
+    """Staff in the "Editors" group (made by blog's migration): writes and moderates, not a superuser."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(email="editor@example.org", password="a long password here", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

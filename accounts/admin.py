@@ -106,9 +106,10 @@ class FavouriteAdmin(PrivateFieldsMixin, admin.ModelAdmin):
     def member(self, favourite):
         return favourite.user.email
 
-    @admin.display(description="has a note", boolean=True, ordering="note_present")
+    # A plain "yes"/"no": a note is nothing wrong, so not the admin's red cross.
+    @admin.display(description="has a note", ordering="note_present")
     def has_note(self, favourite):
-        return favourite.note_present
+        return "yes" if favourite.note_present else "no"
 
     @admin.display(description="post")
     def post_status(self, favourite):

@@ -1,114 +1,19 @@
-"""Staff's writing desk: posts with status, scheduling, tags, publish/unpublish actions."""
+"""Staff's writing desk: posts (blog/admin_posts.py), tags (blog/admin_tags.py), site text and pictures."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.db.models import Count
+from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from blog import images
+from blog.admin_posts import PostAdmin
+from blog.admin_tags import TagAdmin
 from blog.images import public_url
 from blog.models import Image, Post, SiteSettings
 
-
-class TagFilter(admin.SimpleListFilter):
-    """Filter by tag, listing only tags that posts use."""
-
-    title = "tag"
-    parameter_name = "tag"
-
-    def lookups(self, request, model_admin):
-        from taggit.models import Tag
-
-        return Tag.objects.filter(blog_taggedpost_items__isnull=False).distinct().values_list("slug", "name")
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(tags__slug=self.value())
-        return queryset
-
-
-class YearFilter(admin.SimpleListFilter):
-    title = "year"
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Post.objects.dates("published_at", "year", order="DESC")
-        return [(str(d.year), str(d.year)) for d in years]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(published_at__year=int(value))
-        return queryset
-
-
-@admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_label", "published_at", "tag_list", "saves", "reading_minutes"]
-    list_filter = ["status", TagFilter, YearFilter]
-    search_fields = ["title", "body"]
-    date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["reading_minutes", "source_path", "created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
-    list_per_page = 50
-    save_on_top = True
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "body_format", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at", "revised_at"]}),
-        ("Summary", {"fields": ["excerpt", "description"], "classes": ["collapse"]}),
-        (
-            "History",
-            {
-                "fields": ["legacy_url", "source_path", "reading_minutes", "created_at", "updated_at"],
-                "classes": ["collapse"],
-            },
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("body_html", "body_text")
-            .prefetch_related("tags")
-            .annotate(save_count=Count("favourites", distinct=True))
-        )
-
-    @admin.display(description="status", ordering="status")
-    def status_label(self, post):
-        if post.is_scheduled:
-            return format_html("Scheduled for {}", timezone.localtime(post.published_at).strftime("%d %b %Y %H:%M"))
-        return post.get_status_display()
-
-    @admin.display(description="tags")
-    def tag_list(self, post):
-        return ", ".join(sorted(tag.name for tag in post.tags.all()))
-
-    @admin.display(description="saves", ordering="save_count")
-    def saves(self, post):
-        return post.save_count
-
-    @admin.action(description="Publish the selected posts")
-    def publish(self, request, queryset):
-        changed = 0
-        for post in queryset.filter(status=Post.Status.DRAFT):
-            post.status = Post.Status.PUBLISHED
-            post.save()
-            changed += 1
-        self.message_user(request, f"Published {changed} post(s).", messages.SUCCESS)
-
-    @admin.action(description="Unpublish the selected posts (back to draft)")
-    def unpublish(self, request, queryset):
-        changed = 0
-        for post in queryset.filter(status=Post.Status.PUBLISHED):
-            post.status = Post.Status.DRAFT
-            post.save()
-            changed += 1
-        self.message_user(request, f"Moved {changed} post(s) back to draft.", messages.SUCCESS)
+admin.site.register(Post, PostAdmin)
+__all__ = ["PostAdmin", "TagAdmin"]
 
 
 @admin.register(SiteSettings)

@@ -166,6 +166,8 @@ class Post(models.Model):
     revised_at = models.DateTimeField(
         null=True, blank=True, help_text="Shown to readers as “Updated” when set (the importer takes last_modified_at)."
     )
+    # Set when staff take a published post down (a draft again); cleared when it is published again.
+    unpublished_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moves on every write: the post's own version for caches and ETags, not a date shown to readers.
     updated_at = models.DateTimeField(auto_now=True)
@@ -213,6 +215,13 @@ class Post(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def state(self) -> str:
+        """What the desk calls it: "draft", "scheduled", "published" or "unpublished"."""
+        if self.status == self.Status.PUBLISHED:
+            return "scheduled" if self.is_scheduled else "published"
+        return "unpublished" if self.unpublished_at else "draft"
 
     @property
     def summary(self) -> str:
@@ -370,3 +379,38 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class RevisionQuerySet(models.QuerySet):
+    def prunable(self, post, keep: int):
+        """A post's autosaved and manual revisions beyond the newest ``keep``: published ones are kept."""
+        newest = self.filter(post=post).order_by("-created_at", "-id").values_list("pk", flat=True)[:keep]
+        return self.filter(post=post).exclude(kind=Revision.Kind.PUBLISHED).exclude(pk__in=list(newest))
+
+
+class Revision(models.Model):
+    """A post's title and body as they stood at one moment: autosaved while writing, kept on publishing."""
+
+    class Kind(models.TextChoices):
+        AUTOSAVE = "autosave", "Autosaved"
+        MANUAL = "manual", "Saved"
+        PUBLISHED = "published", "Published"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=500)
+    body = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AUTOSAVE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        indexes = [models.Index(fields=["post", "-created_at"], name="revision_post_created_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

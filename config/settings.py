@@ -89,7 +89,7 @@ SITE_DESCRIPTION = os.environ.get(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "blog.desk.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -45,7 +45,9 @@ def test_favourite_changelist_shows_that_a_note_exists_never_its_text(staff_clie
     assert "Letting the kettle boil" in html
     assert "ann@example.org" in html
     assert SECRET not in html
-    assert 'alt="True"' in html and 'alt="False"' in html  # the "has a note" column
+    # The "has a note" column: a neutral yes / no, not the admin's red cross.
+    assert '<td class="field-has_note">yes</td>' in html and '<td class="field-has_note">no</td>' in html
+    assert "icon-no.svg" not in html
 
 
 def test_favourite_detail_never_shows_the_note(staff_client, favourites):

@@ -1,0 +1,13 @@
+// The writer's desk in the post form: editor, pictures, autosave and tag suggestions.
+import { setUpAutosave } from "./autosave.js";
+import { setUpEditor } from "./editor.js";
+import { setUpImages } from "./images.js";
+import { setUpTags } from "./tags.js";
+
+const root = document.querySelector(".desk-editor");
+if (root) {
+  const { textarea } = setUpEditor(root);
+  setUpImages(root, textarea);
+  setUpAutosave(root, textarea);
+}
+document.querySelectorAll("input.desk-tags").forEach(setUpTags);
