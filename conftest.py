@@ -56,7 +56,9 @@ def editor(db):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    user = get_user_model().objects.create_user(email="editor@example.org", password="a long password here", is_staff=True)
+    user = get_user_model().objects.create_user(
+        email="editor@example.org", password="a long password here", is_staff=True
+    )
     user.groups.add(Group.objects.get(name="Editors"))
     return user
 
