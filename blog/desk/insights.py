@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from blog.models import Post
 
-MONTHS = 24
+MONTHS = 12
 TOP_SAVED = 20
 # The chart's drawing area, in SVG units (it scales to the column's width).
 WIDTH, HEIGHT, GAP = 720, 160, 4

@@ -28,3 +28,20 @@ def picture(width=800, height=600, kind="PNG") -> bytes:
     out = io.BytesIO()
     PillowImage.new("RGB", (width, height), (90, 120, 200)).save(out, format=kind)
     return out.getvalue()
+
+
+def editors_group():
+    """The "Editors" group as the migrations make it (made again after a test flushed the database)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from blog.desk.groups import GROUP, grant
+
+    group = Group.objects.filter(name=GROUP).first()
+    if group is not None:
+        return group
+    grant(apps, importlib.import_module("blog.migrations.0007_desk_editors_group").WRITING)
+    grant(apps, importlib.import_module("responses.migrations.0002_editors_moderate").MODERATION)
+    return Group.objects.get(name=GROUP)

@@ -8,6 +8,8 @@ function askAlt(suggested) {
 }
 
 function insertImage(textarea, alt, path) {
+  // After whatever is selected, never over it.
+  textarea.setSelectionRange(textarea.selectionEnd, textarea.selectionEnd);
   const before = textarea.value.slice(0, textarea.selectionStart);
   const gap = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
   replaceSelection(textarea, `${gap}![${alt}](${path})\n\n`);
