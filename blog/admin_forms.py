@@ -41,6 +41,7 @@ class MarkdownEditor(forms.Textarea):
             "upload": reverse("admin:desk-image-upload"),
             "images": reverse("admin:desk-image-list"),
             "autosave": reverse("admin:desk-autosave", args=[self.post.pk]) if self.post and self.post.pk else "",
+            "autosave_new": "" if self.post and self.post.pk else reverse("admin:desk-autosave-new"),
         }
         return render_to_string("admin/blog/post/editor.html", {"textarea": textarea, "urls": urls, "name": name})
 

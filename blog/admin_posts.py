@@ -12,10 +12,10 @@ from blog.desk import publishing, revision_views, revisions
 from blog.models import Post, Revision
 
 STATES = {
-    "draft": ("Draft", Q(status=Post.Status.DRAFT, unpublished_at__isnull=True)),
+    "draft": ("Draft", Q(status=Post.Status.DRAFT, was_published=False)),
     "scheduled": ("Scheduled", None),
     "published": ("Published", None),
-    "unpublished": ("Unpublished", Q(status=Post.Status.DRAFT, unpublished_at__isnull=False)),
+    "unpublished": ("Unpublished", Q(status=Post.Status.DRAFT, was_published=True)),
 }
 DONE = {
     "draft": "Saved as a draft.",
@@ -113,6 +113,7 @@ class PostAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .defer("body_html", "body_text")
             .prefetch_related("tags")
+            .with_was_published()
             .annotate(save_count=Count("favourites", distinct=True))
         )
 
@@ -141,14 +142,16 @@ class PostAdmin(admin.ModelAdmin):
         elif action == "schedule":
             publishing.schedule(post=obj, at=at, author=request.user)
         elif action == "unpublish":
-            publishing.unpublish(post=obj)
+            publishing.unpublish(post=obj, author=request.user)
         elif action == "draft" or not change:
             publishing.save_draft(post=obj)
         else:
             if obj.status == Post.Status.PUBLISHED and at is not None:
                 obj.published_at = at
             obj.save()
-            revisions.record(post=obj, kind=Revision.Kind.MANUAL, author=request.user)
+            # Every version readers have seen is kept: an edit to a public post is a published version.
+            kind = Revision.Kind.PUBLISHED if obj.is_public else Revision.Kind.MANUAL
+            revisions.record(post=obj, kind=kind, author=request.user)
 
     def _desk_response(self, request, obj):
         action = getattr(request, "desk_action", None)
@@ -212,6 +215,6 @@ class PostAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         changed = 0
         for post in queryset.filter(status=Post.Status.PUBLISHED):
-            publishing.unpublish(post=post)
+            publishing.unpublish(post=post, author=request.user)
             changed += 1
         self.message_user(request, f"Moved {changed} post(s) back to draft.", messages.SUCCESS)

@@ -115,6 +115,11 @@ class PostQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Post.Status.DRAFT)
 
+    def with_was_published(self):
+        """Each post with ``was_published``: whether a version of it was ever public (kept as a revision)."""
+        once_public = Revision.objects.filter(post=models.OuterRef("pk"), kind=Revision.Kind.PUBLISHED)
+        return self.annotate(was_published=models.Exists(once_public))
+
     def for_list(self):
         """What a list of post cards needs: tags in one extra query, heavy columns left behind."""
         return self.defer(*Post.TEXT_FIELDS).prefetch_related("tags")
@@ -166,8 +171,6 @@ class Post(models.Model):
     revised_at = models.DateTimeField(
         null=True, blank=True, help_text="Shown to readers as “Updated” when set (the importer takes last_modified_at)."
     )
-    # Set when staff take a published post down (a draft again); cleared when it is published again.
-    unpublished_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moves on every write: the post's own version for caches and ETags, not a date shown to readers.
     updated_at = models.DateTimeField(auto_now=True)
@@ -218,10 +221,16 @@ class Post(models.Model):
 
     @property
     def state(self) -> str:
-        """What the desk calls it: "draft", "scheduled", "published" or "unpublished"."""
+        """What the desk calls it: "draft", "scheduled", "published" or "unpublished" (a draft once public).
+
+        Lists annotate ``was_published`` (:meth:`PostQuerySet.with_was_published`); one post asks here.
+        """
         if self.status == self.Status.PUBLISHED:
             return "scheduled" if self.is_scheduled else "published"
-        return "unpublished" if self.unpublished_at else "draft"
+        was_published = getattr(self, "was_published", None)
+        if was_published is None:
+            was_published = self.revisions.filter(kind=Revision.Kind.PUBLISHED).exists()
+        return "unpublished" if was_published else "draft"
 
     @property
     def summary(self) -> str:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 from PIL import Image as PillowImage
 from playwright.sync_api import expect
 
@@ -56,6 +57,18 @@ def shot(page, name):
         page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
+def wait_for(page, condition, *, tries=50):
+    """A beacon sent as a tab closed reaches the server on its own time: wait for it, five seconds at most."""
+    for _ in range(tries):
+        try:
+            if condition():
+                return
+        except OperationalError:  # the in-memory test database is locked while the server writes
+            pass
+        page.wait_for_timeout(100)
+    raise AssertionError("the autosave never arrived")
+
+
 def png_bytes() -> bytes:
     out = io.BytesIO()
     PillowImage.new("RGB", (640, 400), (120, 160, 200)).save(out, format="PNG")
@@ -100,13 +113,9 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
     page.locator("textarea.desk-body").press("Control+End")
     page.locator("textarea.desk-body").type("\n\nA line written just before the tab closed.")
     page.wait_for_timeout(200)
-    page.context.close()
+    page.close(run_before_unload=True)
     reopened = desk()
-    # The beacon sent as the tab closed lands on the server on its own time: wait for it, a few seconds at most.
-    for _ in range(50):
-        if post.revisions.filter(kind="autosave").exists():
-            break
-        reopened.wait_for_timeout(100)
+    wait_for(reopened, lambda: post.revisions.filter(kind="autosave").exists())
     reopened.goto(f"/admin/blog/post/{post.pk}/change/")
     expect(reopened.locator(".desk-recover")).to_contain_text("newer than the saved post")
     reopened.locator(".desk-recover a").click()
@@ -123,6 +132,18 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
     expect(reopened.get_by_role("button", name="Reschedule").first).to_be_visible()
     post.refresh_from_db()
     assert post.state == "scheduled"
+
+
+def test_a_new_post_closed_before_its_first_save_is_kept_as_a_draft(desk, demo_posts):
+    page = desk()
+    page.goto("/admin/blog/post/add/")
+    page.get_by_label("Title:").fill("Written in a hurry")
+    page.locator("textarea.desk-body").fill("Before the train left.")
+    page.wait_for_timeout(100)
+    page.close(run_before_unload=True)
+    wait_for(desk(), lambda: Post.objects.filter(title="Written in a hurry").exists())
+    post = Post.objects.get(title="Written in a hurry")
+    assert post.body == "Before the train left." and post.state == "draft"
 
 
 def test_publish_one_now_unpublish_another_and_read_the_list(desk, demo_posts):

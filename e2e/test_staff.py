@@ -19,17 +19,16 @@ def test_staff_drafts_previews_publishes_and_sees_it_on_the_home_page(page, new_
     page.locator("#id_login").fill(staff.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="The writer's desk")).to_be_visible()
 
     # A draft, written in the admin.
     page.goto("/admin/blog/post/add/")
     page.get_by_label("Title:").press_sequentially(TITLE)
     expect(page.get_by_label("Slug:")).to_have_value(SLUG)  # the admin's own prepopulation, under our CSP
-    page.get_by_label("Body:").fill("Wait for the water.\n\n> Nothing needs to happen faster than this.")
+    page.locator("textarea#id_body").fill("Wait for the water.\n\n> Nothing needs to happen faster than this.")
     page.get_by_label("Tags:").fill("Rest, Rituals")
-    page.get_by_label("Status:").select_option("draft")
-    page.locator('input[name="_continue"]').first.click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    page.get_by_role("button", name="Save draft").first.click()
+    expect(page.locator(".messagelist")).to_contain_text("Saved as a draft")
 
     # Preview it on the site: staff see the draft with a banner; readers get a 404.
     page.get_by_role("link", name="View on site").click()
@@ -43,9 +42,8 @@ def test_staff_drafts_previews_publishes_and_sees_it_on_the_home_page(page, new_
 
     # Publish it.
     page.go_back()
-    page.get_by_label("Status:").select_option("published")
-    page.locator('input[name="_save"]').first.click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Publish now").first.click()
+    expect(page.locator(".messagelist")).to_contain_text("Published")
 
     # Readers now find it first on the home page (the page cache moved on with the content).
     reader.goto("/")

@@ -98,7 +98,7 @@ def insights(request):
         "published": bars(published),
         "joined": bars(joined),
         "saved": saved,
-        "drafts": Post.objects.drafts().order_by("-updated_at").only("pk", "title", "updated_at", "unpublished_at"),
+        "drafts": Post.objects.drafts().with_was_published().order_by("-updated_at").only("pk", "title", "updated_at"),
         "scheduled": Post.objects.scheduled().order_by("published_at").only("pk", "title", "published_at", "status"),
         "chart": {"width": WIDTH, "height": HEIGHT},
     }

@@ -23,7 +23,6 @@ def publish_now(*, post: Post, at: datetime.datetime | None = None, author=None)
         raise PublishingError("That date is in the future: use Schedule to publish it then.")
     post.status = Post.Status.PUBLISHED
     post.published_at = at or now
-    post.unpublished_at = None
     post.save()
     revisions.record(post=post, kind=Revision.Kind.PUBLISHED, author=author)
     return post
@@ -37,16 +36,16 @@ def schedule(*, post: Post, at: datetime.datetime | None, author=None) -> Post:
         raise PublishingError("That time has passed: choose a time ahead, or Publish now.")
     post.status = Post.Status.PUBLISHED
     post.published_at = at
-    post.unpublished_at = None
     post.save()
-    revisions.record(post=post, kind=Revision.Kind.PUBLISHED, author=author)
+    # Kept as published once readers can see it: when it is unpublished, or edited after its time.
+    revisions.record(post=post, kind=Revision.Kind.MANUAL, author=author)
     return post
 
 
-def unpublish(*, post: Post) -> Post:
-    """Take the post down: a draft again, marked as once published; its date is kept for republishing."""
-    if post.status == Post.Status.PUBLISHED and not post.is_scheduled:
-        post.unpublished_at = timezone.now()
+def unpublish(*, post: Post, author=None) -> Post:
+    """Take the post down: a draft again. The version readers saw is kept as a published revision."""
+    if post.is_public:
+        revisions.record(post=post, kind=Revision.Kind.PUBLISHED, author=author)
     post.status = Post.Status.DRAFT
     post.save()
     return post

@@ -36,6 +36,15 @@ def autosave(*, post: Post, title: str, body: str, author=None) -> Revision | No
     return revision
 
 
+def start_draft(*, title: str, body: str, author=None) -> Post:
+    """A new draft from an editor's first autosave, so that a closed tab keeps even an unsaved post."""
+    with transaction.atomic():
+        post = Post(title=title.strip() or "Untitled draft", body=body, status=Post.Status.DRAFT)
+        post.save()
+        Revision.objects.create(post=post, title=post.title, body=body, kind=Revision.Kind.AUTOSAVE, author=author)
+    return post
+
+
 def record(*, post: Post, kind: str, author=None) -> Revision:
     """Keep the post's saved text as a revision of ``kind`` (manual or published)."""
     with transaction.atomic():

@@ -14,6 +14,7 @@ def patterns(site) -> list:
         path("desk/page-preview/", staff(views.page_preview), name="desk-page-preview"),
         path("desk/images/", staff(views.image_upload), name="desk-image-upload"),
         path("desk/images/recent/", staff(views.image_list), name="desk-image-list"),
+        path("desk/posts/autosave/", staff(views.autosave_new), name="desk-autosave-new"),
         path("desk/posts/<int:pk>/autosave/", staff(views.autosave), name="desk-autosave"),
         path("desk/tags/suggest/", staff(views.tag_suggest), name="desk-tag-suggest"),
         path("desk/insights/", staff(insights.insights), name="desk-insights"),

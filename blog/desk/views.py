@@ -9,6 +9,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models.functions import Lower
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
@@ -140,6 +141,31 @@ def autosave(request, pk):
         return JsonResponse({"error": "The text is too long to keep."}, status=413)
     revision = revisions.autosave(post=post, title=title, body=body, author=request.user)
     return JsonResponse({"saved": revision is not None, "at": revision.created_at.isoformat() if revision else None})
+
+
+@require_POST
+def autosave_new(request):
+    """The first autosave of a post never saved: it becomes a draft, and the editor carries on in it."""
+    if not request.user.has_perm("blog.add_post"):
+        return HttpResponseForbidden("You may not add posts.")
+    if not allow(user=request.user, action="autosave", limit=AUTOSAVES_PER_MINUTE):
+        return _too_many()
+    body = _text(request, "body", MAX_BODY_CHARS)
+    title = _text(request, "title", MAX_TITLE_CHARS)
+    if body is None or title is None:
+        return JsonResponse({"error": "The text is too long to keep."}, status=413)
+    if not body.strip() and not title.strip():
+        return JsonResponse({"saved": False, "at": None})
+    post = revisions.start_draft(title=title, body=body, author=request.user)
+    return JsonResponse(
+        {
+            "saved": True,
+            "at": post.created_at.isoformat(),
+            "autosave_url": reverse("admin:desk-autosave", args=[post.pk]),
+            "change_url": reverse("admin:blog_post_change", args=[post.pk]),
+        },
+        status=201,
+    )
 
 
 @require_GET

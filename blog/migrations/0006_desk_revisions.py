@@ -13,11 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="post",
-            name="unpublished_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True),
-        ),
         migrations.CreateModel(
             name="Revision",
             fields=[

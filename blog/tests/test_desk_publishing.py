@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.desk import publishing
 from blog.models import Post, Revision
 from blog.tests.desk_helpers import post_form
 from blog.tests.factories import PostFactory
@@ -110,7 +111,8 @@ def test_the_list_shows_each_state_and_filters_by_it(editor_client):
     PostFactory(title="Out now")
     PostFactory(title="Coming soon", published_at=timezone.now() + datetime.timedelta(days=2))
     PostFactory(title="Still writing", status=Post.Status.DRAFT)
-    PostFactory(title="Taken down", status=Post.Status.DRAFT, unpublished_at=timezone.now())
+    taken_down = PostFactory(title="Taken down")
+    publishing.unpublish(post=taken_down)
     url = reverse("admin:blog_post_changelist")
     html = editor_client.get(url).content.decode()
     for label in ("Published", "Scheduled", "Draft", "Unpublished"):

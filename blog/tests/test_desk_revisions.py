@@ -102,4 +102,22 @@ def test_saving_in_the_form_keeps_a_revision(editor_client):
 
     post = PostFactory()
     editor_client.post(reverse("admin:blog_post_change", args=[post.pk]), post_form(slug=post.slug, _save="Update"))
-    assert post.revisions.filter(kind=Revision.Kind.MANUAL, body="The light goes *gold* before it goes.").exists()
+    # The post is public, so the version readers now see is kept as a published one.
+    assert post.revisions.filter(kind=Revision.Kind.PUBLISHED, body="The light goes *gold* before it goes.").exists()
+
+
+def test_the_first_autosave_of_a_new_post_makes_it_a_draft(editor_client):
+    url = reverse("admin:desk-autosave-new")
+    assert editor_client.post(url, {"title": "", "body": "  "}).json()["saved"] is False
+    response = editor_client.post(url, {"title": "Half a thought", "body": "It began with tea."})
+    assert response.status_code == 201
+    post = Post.objects.get()
+    assert post.state == "draft" and not post.is_public and post.body == "It began with tea."
+    assert response.json()["change_url"] == reverse("admin:blog_post_change", args=[post.pk])
+    assert post.revisions.count() == 1
+
+
+def test_only_writers_start_drafts(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user(email="s@example.org", password="pw", is_staff=True))
+    assert client.post(reverse("admin:desk-autosave-new"), {"title": "t", "body": "b"}).status_code == 403
+    assert not Post.objects.exists()

@@ -1,38 +1,55 @@
 // Autosave: the text is kept as a revision a few seconds after typing stops (and at least every
-// AUTOSAVE_MAX while typing goes on), and once more as the page is left, by sendBeacon.
+// AUTOSAVE_MAX while typing goes on), and once more as the page is left, by sendBeacon. A post never
+// saved becomes a draft at its first autosave, and the form carries on as that draft's form.
 import { formData, postForm } from "./csrf.js";
 
 const AUTOSAVE_DELAY = 3000;
 const AUTOSAVE_MAX = 10000;
 
 export function setUpAutosave(root, textarea) {
-  const url = root.dataset.autosaveUrl;
   const status = root.querySelector(".desk-saved");
   const title = document.querySelector('[name="title"]');
-  if (!url) {
-    status.textContent = "· Autosave starts once the draft is first saved.";
-    return;
-  }
+  const form = textarea.form;
   let dirty = false;
   let timer = null;
   let firstChange = 0;
+  let pending = null;
 
   function fields() {
     return { title: title ? title.value : "", body: textarea.value };
   }
 
+  function say(text) {
+    status.textContent = text ? `· ${text}` : "";
+  }
+
+  async function startDraft() {
+    const { ok, payload } = await postForm(root.dataset.autosaveNewUrl, fields());
+    if (ok && payload.autosave_url) {
+      root.dataset.autosaveUrl = payload.autosave_url;
+      root.dataset.autosaveNewUrl = "";
+      // The post exists now: the form saves it instead of adding another.
+      form.action = payload.change_url;
+      window.history.replaceState(null, "", payload.change_url);
+    }
+    return { ok, payload };
+  }
+
   async function save() {
     clearTimeout(timer);
-    if (!dirty) return;
+    if (!dirty || pending) return;
     dirty = false;
     firstChange = 0;
-    const { ok, payload } = await postForm(url, fields());
+    const url = root.dataset.autosaveUrl;
+    pending = url ? postForm(url, fields()) : startDraft();
+    const { ok, payload } = await pending;
+    pending = null;
     if (ok) {
       const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-      status.textContent = `· Autosaved at ${time}`;
+      say(`Autosaved at ${time}`);
     } else {
       dirty = true;
-      status.textContent = `· Not autosaved: ${payload.error || "the server did not answer"}`;
+      say(`Not autosaved: ${payload.error || "the server did not answer"}`);
     }
   }
 
@@ -47,18 +64,23 @@ export function setUpAutosave(root, textarea) {
   textarea.addEventListener("input", changed);
   if (title) title.addEventListener("input", changed);
   // A deliberate save keeps the text already: nothing to send as the page goes.
-  textarea.form.addEventListener("submit", () => {
+  form.addEventListener("submit", () => {
     dirty = false;
     clearTimeout(timer);
   });
 
+  // Leaving for good: a beacon, which the browser delivers after the page is gone.
   function leave() {
-    if (!dirty) return;
+    if (!dirty || pending) return;
     dirty = false;
-    navigator.sendBeacon(url, formData(fields()));
+    const url = root.dataset.autosaveUrl || root.dataset.autosaveNewUrl;
+    if (url) navigator.sendBeacon(url, formData(fields()));
   }
   window.addEventListener("pagehide", leave);
+  // Only hidden (another tab, a phone's home screen): save now, and hear which draft a new post became.
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") leave();
+    if (document.visibilityState !== "hidden") return;
+    if (root.dataset.autosaveUrl) leave();
+    else save();
   });
 }
