@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0005_image"),
+        ("blog", "0006_old_urls"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
