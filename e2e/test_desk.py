@@ -125,7 +125,10 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
     reopened.get_by_role("button", name="Restore this version").click()
     expect(reopened.locator("textarea.desk-body")).to_have_value(re.compile("just before the tab closed"))
 
-    # Schedule it for a time ahead, in the site's time zone.
+    # Schedule it for a time ahead, in the site's time zone (asked for first, when none is chosen).
+    reopened.get_by_role("button", name="Schedule…").first.click()
+    expect(reopened.locator(".desk-schedule-note")).to_contain_text("Choose the date and time")
+    expect(reopened.locator("#id_publish_at")).to_be_focused()
     reopened.locator("#id_publish_at").fill("2099-05-01T07:30")
     reopened.get_by_role("button", name="Schedule…").first.click()
     expect(reopened.locator(".messagelist")).to_contain_text("Scheduled for 1 May 2099, 07:30")

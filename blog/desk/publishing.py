@@ -21,6 +21,8 @@ def publish_now(*, post: Post, at: datetime.datetime | None = None, author=None)
     now = timezone.now()
     if at is not None and at > now:
         raise PublishingError("That date is in the future: use Schedule to publish it then.")
+    if at is None and post.is_public:
+        return post  # already out (a second click of the same button): keep the date it went out
     post.status = Post.Status.PUBLISHED
     post.published_at = at or now
     post.save()

@@ -16,6 +16,8 @@ SECTIONS = [
     ("moderation", "Moderation", ["responses.*"]),
 ]
 TECHNICAL = ("technical", "Site administration")
+# What the site calls them, where the model's own name says otherwise (until the model says it too).
+NAMES = {"accounts.favourite": "Saved pieces"}
 
 
 def _section_of(key: str) -> str:
@@ -41,6 +43,8 @@ class DeskAdminSite(admin.AdminSite):
         found = [
             (f"{app['app_label']}.{model['object_name'].lower()}", model) for app in apps for model in app["models"]
         ]
+        for key, model in found:
+            model["name"] = NAMES.get(key, model["name"])
         order = list(SECTIONS)
         if request.user.is_superuser:
             order.append((*TECHNICAL, []))

@@ -25,7 +25,7 @@ from blog.models import Image, Post, Revision
 # A long essay is 20-40 KB of Markdown; the longest imported one is under 200 KB.
 MAX_BODY_CHARS = 500_000
 MAX_TITLE_CHARS = 500
-PREVIEWS_PER_MINUTE = 60
+PREVIEWS_PER_MINUTE = 120
 AUTOSAVES_PER_MINUTE = 30
 UPLOADS_PER_MINUTE = 20
 

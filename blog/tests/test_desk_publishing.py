@@ -136,3 +136,14 @@ def test_the_bulk_actions_publish_and_unpublish_through_the_same_rule(editor_cli
     editor_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.state == "unpublished"
+
+
+def test_a_second_click_on_publish_now_keeps_the_first_date(editor_client):
+    post = PostFactory(status=Post.Status.DRAFT)
+    with time_machine.travel(MONDAY, tick=False):
+        editor_client.post(change_url(post), post_form(slug=post.slug, _publish="Publish now"))
+    with time_machine.travel(MONDAY + datetime.timedelta(seconds=1), tick=False):
+        editor_client.post(change_url(post), post_form(slug=post.slug, _publish="Publish now"))
+    post.refresh_from_db()
+    assert post.published_at == MONDAY
+    assert post.revisions.filter(kind=Revision.Kind.PUBLISHED).count() == 1

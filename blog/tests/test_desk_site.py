@@ -31,6 +31,8 @@ def test_writing_comes_first_and_technical_models_last_for_a_superuser(superuser
     assert names.index("Members") < names.index("Moderation") < names.index("Site administration")
     writing = [model["object_name"] for model in response.context["app_list"][0]["models"]]
     assert writing == ["Post", "Image", "Tag", "SiteSettings"]
+    members = {model["name"] for model in response.context["app_list"][names.index("Members")]["models"]}
+    assert "Saved pieces" in members and "Favourites" not in members
     technical = {model["object_name"] for model in response.context["app_list"][-1]["models"]}
     assert {"Group", "EmailAddress", "AccessAttempt"} <= technical
 

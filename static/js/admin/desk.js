@@ -2,6 +2,7 @@
 import { setUpAutosave } from "./autosave.js";
 import { setUpEditor } from "./editor.js";
 import { setUpImages } from "./images.js";
+import { setUpSchedule, submitOnce } from "./schedule.js";
 import { setUpTags } from "./tags.js";
 
 const root = document.querySelector(".desk-editor");
@@ -11,3 +12,8 @@ if (root) {
   setUpAutosave(root, textarea);
 }
 document.querySelectorAll("input.desk-tags").forEach(setUpTags);
+const postForm = document.getElementById("post_form");
+if (postForm) {
+  setUpSchedule(postForm);
+  submitOnce(postForm);
+}
