@@ -42,6 +42,6 @@ def editors_group():
     group = Group.objects.filter(name=GROUP).first()
     if group is not None:
         return group
-    grant(apps, importlib.import_module("blog.migrations.0008_desk_editors_group").WRITING)
+    grant(apps, importlib.import_module("blog.migrations.0009_desk_editors_group").WRITING)
     grant(apps, importlib.import_module("responses.migrations.0002_editors_moderate").MODERATION)
     return Group.objects.get(name=GROUP)

@@ -23,7 +23,7 @@ def add_moderation(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("responses", "0001_initial"),
-        ("blog", "0008_desk_editors_group"),
+        ("blog", "0009_desk_editors_group"),
     ]
 
     operations = [migrations.RunPython(add_moderation, migrations.RunPython.noop)]

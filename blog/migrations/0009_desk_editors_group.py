@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("taggit", "0001_initial"),
-        ("blog", "0007_desk_revisions"),
+        ("blog", "0008_desk_revisions"),
     ]
 
     operations = [migrations.RunPython(create_group, remove_group)]

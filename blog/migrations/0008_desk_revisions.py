@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0006_old_urls"),
+        ("blog", "0007_content_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
