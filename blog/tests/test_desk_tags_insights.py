@@ -31,22 +31,6 @@ def test_merging_moves_every_post_once_and_removes_the_others(editor_client):
     assert [t.name for t in only_old.tags.all()] == ["Evening Rituals"]
 
 
-def test_members_saved_pieces_filter_follows_the_merge(editor_client, member, client):
-    from accounts.services import favourite_add
-
-    post = PostFactory(tags=["rest-old"])
-    PostFactory(tags=["Rest"])
-    favourite_add(user=member, post=post)
-    keep, old = Tag.objects.get(name="Rest"), Tag.objects.get(name="rest-old")
-    editor_client.post(
-        reverse("admin:taggit_tag_changelist"),
-        {"action": "merge", "_selected_action": [keep.pk, old.pk], "into": keep.pk, "apply": "1"},
-    )
-    client.force_login(member)
-    response = client.get(reverse("accounts:saved"), {"tag": keep.slug})
-    assert response.status_code == 200 and post.title in response.content.decode()
-
-
 def test_renaming_a_tag_keeps_its_posts(editor_client):
     post = PostFactory(tags=["evening"])
     tag = Tag.objects.get()
