@@ -37,6 +37,8 @@ def editor(django_user_model):
 def desk(new_context, editor, live_server, csp_violations):
     """Open pages as the editor (a new context each call: closing it is closing the browser)."""
 
+    pages = []
+
     def open_page(width=WIDTHS["desktop"]):
         context = new_context(width=width)
         log_in(context, editor, live_server.url)
@@ -45,10 +47,23 @@ def desk(new_context, editor, live_server, csp_violations):
             "console",
             lambda m: m.type == "error" and "Content Security Policy" in m.text and csp_violations.append(m.text),
         )
+        pages.append(page)
         return page
 
     yield open_page
+    # Leave every page, then give the server a moment to answer what they sent last (a preview, an
+    # autosave): the test database is emptied next, and a request still writing would lock it.
+    still_open = [page for page in pages if not page.is_closed()]
+    for page in still_open:
+        page.goto("about:blank")
+    if still_open:
+        still_open[0].wait_for_timeout(300)
     assert not csp_violations, csp_violations
+
+
+def ready(page):
+    """Wait until the desk's scripts have set the page up (a click before then would go unheard)."""
+    expect(page.locator("html[data-desk='ready']")).to_have_count(1)
 
 
 def shot(page, name):
@@ -78,6 +93,7 @@ def png_bytes() -> bytes:
 def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts, media):
     page = desk()
     page.goto("/admin/blog/post/add/")
+    ready(page)
     page.get_by_label("Title:").fill("Letting the kettle boil")
     body = page.locator("textarea.desk-body")
     body.fill("Wait for the water.\n\n## Slowly\n\n> Nothing needs to happen faster than this.\n\n{{ page.title }}")
@@ -106,6 +122,7 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
 
     page.get_by_role("button", name="Save draft").first.click()
     expect(page.locator(".messagelist")).to_contain_text("Saved as a draft")
+    ready(page)
     post = Post.objects.get(slug="letting-the-kettle-boil")
     assert post.state == "draft"
 
@@ -117,6 +134,7 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
     reopened = desk()
     wait_for(reopened, lambda: post.revisions.filter(kind="autosave").exists())
     reopened.goto(f"/admin/blog/post/{post.pk}/change/")
+    ready(reopened)
     expect(reopened.locator(".desk-recover")).to_contain_text("newer than the saved post")
     reopened.locator(".desk-recover a").click()
     expect(reopened.locator(".desk-diff .desk-diff-added").last).to_contain_text(
@@ -124,6 +142,7 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
     )
     reopened.get_by_role("button", name="Restore this version").click()
     expect(reopened.locator("textarea.desk-body")).to_have_value(re.compile("just before the tab closed"))
+    ready(reopened)
 
     # Schedule it for a time ahead, in the site's time zone (asked for first, when none is chosen).
     reopened.get_by_role("button", name="Schedule…").first.click()
@@ -140,6 +159,7 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
 def test_a_new_post_closed_before_its_first_save_is_kept_as_a_draft(desk, demo_posts):
     page = desk()
     page.goto("/admin/blog/post/add/")
+    ready(page)
     page.get_by_label("Title:").fill("Written in a hurry")
     page.locator("textarea.desk-body").fill("Before the train left.")
     page.wait_for_timeout(100)
@@ -153,6 +173,7 @@ def test_publish_one_now_unpublish_another_and_read_the_list(desk, demo_posts):
     draft = Post.objects.get(status=Post.Status.DRAFT)
     page = desk()
     page.goto(f"/admin/blog/post/{draft.pk}/change/")
+    ready(page)
     page.get_by_role("button", name="Publish now").first.click()
     expect(page.locator(".messagelist")).to_contain_text("Published")
     draft.refresh_from_db()
@@ -160,6 +181,7 @@ def test_publish_one_now_unpublish_another_and_read_the_list(desk, demo_posts):
 
     live = demo_posts[0]
     page.goto(f"/admin/blog/post/{live.pk}/change/")
+    ready(page)
     page.get_by_role("button", name="Unpublish").first.click()
     expect(page.locator(".messagelist")).to_contain_text("Unpublished")
 
@@ -177,6 +199,7 @@ def test_publish_one_now_unpublish_another_and_read_the_list(desk, demo_posts):
 def test_preview_as_page_opens_the_readers_page_in_a_new_tab(desk, demo_posts):
     page = desk()
     page.goto("/admin/blog/post/add/")
+    ready(page)
     page.get_by_label("Title:").fill("Not saved yet")
     page.locator("textarea.desk-body").fill("A *soft* start.")
     with page.context.expect_page() as opened:
@@ -192,6 +215,7 @@ def test_preview_as_page_opens_the_readers_page_in_a_new_tab(desk, demo_posts):
 def test_narrow_screens_switch_between_write_and_preview(desk, demo_posts):
     page = desk(width=WIDTHS["mobile"])
     page.goto("/admin/blog/post/add/")
+    ready(page)
     page.locator("textarea.desk-body").fill("Small *screens*.")
     expect(page.locator(".desk-preview")).to_be_hidden()
     page.get_by_role("tab", name="Preview").click()
@@ -205,6 +229,7 @@ def test_tags_are_suggested_and_merged(desk, demo_posts):
 
     page = desk()
     page.goto(f"/admin/blog/post/{demo_posts[1].pk}/change/")
+    ready(page)
     tags = page.locator("#id_tags")
     tags.fill("")
     tags.press_sequentially("self-comp")

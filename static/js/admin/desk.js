@@ -17,3 +17,5 @@ if (postForm) {
   setUpSchedule(postForm);
   submitOnce(postForm);
 }
+// Set up: the page is ready for the writer (and for browser tests, which wait for this).
+document.documentElement.dataset.desk = "ready";
