@@ -103,8 +103,20 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
     expect(page.locator(".desk-words")).to_have_text(re.compile(r"^\d+ words$"))
     expect(page.locator(".desk-warnings")).to_contain_text("Liquid left in the text")
 
-    # Bold by keyboard, then a link by pasting a URL over selected words.
-    body.press("End")
+    # A link by pasting a URL over selected words, then bold by keyboard.
+    page.evaluate(
+        """() => {
+            const text = document.querySelector("textarea.desk-body");
+            text.focus();
+            text.setSelectionRange(0, 4);
+            const data = new DataTransfer();
+            data.setData("text/plain", "https://example.org/waiting");
+            text.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }"""
+    )
+    expect(body).to_have_value(re.compile(r"^\[Wait\]\(https://example.org/waiting\) for the water"))
+    expect(preview.locator('a[href="https://example.org/waiting"]')).to_have_text("Wait")
+    body.press("Control+End")
     body.press("Control+b")
     expect(preview.locator("strong")).to_have_text("bold text")
 
@@ -115,6 +127,7 @@ def test_write_with_live_preview_picture_autosave_and_schedule(desk, demo_posts,
     )
     expect(body).to_have_value(re.compile(r"!\[Steam rising from a kettle\]\(/media/images/"))
     expect(preview.locator('img[alt="Steam rising from a kettle"]')).to_be_visible()
+    expect(preview.locator("strong")).to_have_text("bold text")  # the picture went after the line, not into it
     assert Image.objects.count() == 1
     axe = axe_violations(page)
     shot(page, "editor-1280")

@@ -8,11 +8,14 @@ function askAlt(suggested) {
 }
 
 function insertImage(textarea, alt, path) {
-  // After whatever is selected, never over it.
-  textarea.setSelectionRange(textarea.selectionEnd, textarea.selectionEnd);
+  // On its own line after the one being written, never over a selection or inside a word.
+  const lineEnd = textarea.value.indexOf("\n", textarea.selectionEnd);
+  const at = lineEnd === -1 ? textarea.value.length : lineEnd;
+  textarea.setSelectionRange(at, at);
   const before = textarea.value.slice(0, textarea.selectionStart);
   const gap = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
-  replaceSelection(textarea, `${gap}![${alt}](${path})\n\n`);
+  const after = textarea.value.slice(at).startsWith("\n") ? "\n" : "\n\n";
+  replaceSelection(textarea, `${gap}![${alt}](${path})${after}`);
 }
 
 export function setUpImages(root, textarea) {
