@@ -7,9 +7,11 @@ from django.urls import include, path
 from blog.sitemaps import sitemap_xml
 from blog.views import legacy_redirect
 from config.health import healthz
+from jekyll.views import urls as export_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    *export_urls(),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
