@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from blog.admin import PostAdmin as BlogPostAdmin
+from blog.desk import publishing
 from blog.models import Post
 from subscriptions import services
 from subscriptions.models import Delivery, DigestDay, Mailing, Subscriber
@@ -107,8 +108,8 @@ class PostAdmin(BlogPostAdmin):
         queued = already = 0
         for post in queryset:
             if post.status == Post.Status.DRAFT:
-                post.status = Post.Status.PUBLISHED
-                post.save(update_fields=["status", "updated_at"])
+                # The desk's rule: a draft is dated the moment it goes out, not when it was first saved.
+                publishing.publish_now(post=post, author=request.user)
             _, created = services.email_post(post=post)
             queued += created
             already += not created
