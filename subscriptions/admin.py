@@ -8,6 +8,7 @@ public API, so that blog never imports this app.
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from blog.admin import PostAdmin as BlogPostAdmin
@@ -108,8 +109,12 @@ class PostAdmin(BlogPostAdmin):
         queued = already = 0
         for post in queryset:
             if post.status == Post.Status.DRAFT:
-                # The desk's rule: a draft is dated the moment it goes out, not when it was first saved.
-                publishing.publish_now(post=post, author=request.user)
+                # The desk's rule: a draft is dated the moment it goes out (its stored date is only when it
+                # was first saved), unless that date is ahead: then it was meant as a schedule.
+                if post.published_at > timezone.now():
+                    publishing.schedule(post=post, at=post.published_at, author=request.user)
+                else:
+                    publishing.publish_now(post=post, author=request.user)
             _, created = services.email_post(post=post)
             queued += created
             already += not created
