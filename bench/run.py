@@ -95,15 +95,25 @@ class Gunicorn:
         self.stop()
         raise RuntimeError("gunicorn did not start")
 
-    def worker_peak_rss_mb(self) -> float:
-        """The largest peak resident set (VmHWM) among the workers."""
+    def _worker_status(self, field: str) -> list[float]:
+        """``field`` of /proc/PID/status (in MB) for every worker."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        peaks = []
+        values = []
         for pid in children:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-        return max(peaks, default=0.0)
+                if line.startswith(f"{field}:"):
+                    values.append(int(line.split()[1]) / 1024)
+        return values
+
+    def worker_peak_rss_mb(self) -> float:
+        """The largest peak resident set (VmHWM) among the workers."""
+        return max(self._worker_status("VmHWM"), default=0.0)
+
+    def worker_rss_split_mb(self) -> tuple[float, float]:
+        """The largest worker's resident set now: its own memory, and file pages it maps (SQLite's mmap),
+        which the kernel shares between workers and may take back."""
+        anon, files = self._worker_status("RssAnon"), self._worker_status("RssFile")
+        return max(anon, default=0.0), max(files, default=0.0)
 
     def get(self, path: str, headers=None) -> bytes:
         request = urllib.request.Request(self.base + path, headers=headers or {})
@@ -141,9 +151,17 @@ def measure_size(env: dict, size: int, options, static_root: Path) -> dict:
                 f"(static {static.requests_per_second:6.0f}) p99 {result.p99_ms:.1f} ms"
             )
         peak_rss = server.worker_peak_rss_mb()
+        anon, files = server.worker_rss_split_mb()
     finally:
         server.stop()
-    return {"size": size, "seed": seeded, "rows": rows, "worker_peak_rss_mb": peak_rss}
+    return {
+        "size": size,
+        "seed": seeded,
+        "rows": rows,
+        "worker_peak_rss_mb": peak_rss,
+        "worker_rss_anon_mb": anon,
+        "worker_rss_file_mb": files,
+    }
 
 
 def measure_import(options, base: Path, database) -> list[dict]:
@@ -272,7 +290,11 @@ def table(results: dict, options) -> str:
                 f"| {key} | seeding to {size['size']:,} posts | {seed['seconds']:.0f} s "
                 f"({seed['posts_added']:,} posts added, members and saved pieces included) |"
             )
-            lines.append(f"| {key} | worker peak RSS at {size['size']:,} posts | {size['worker_peak_rss_mb']:.0f} MB |")
+            lines.append(
+                f"| {key} | worker peak RSS at {size['size']:,} posts | {size['worker_peak_rss_mb']:.0f} MB "
+                f"(at the end: {size['worker_rss_anon_mb']:.0f} MB its own, {size['worker_rss_file_mb']:.0f} MB "
+                "mapped file pages) |"
+            )
         if run.get("search"):
             search = run["search"]
             lines.append(
