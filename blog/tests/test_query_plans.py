@@ -4,13 +4,13 @@
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
 from blog.models import Post, TaggedPost
-from blog.tests.plans import assert_no_full_scan
+from blog.tests.plans import POSTGRES_FULL_SCAN, SQLITE_FULL_SCAN, assert_no_full_scan, plan
 
 pytestmark = pytest.mark.django_db
 

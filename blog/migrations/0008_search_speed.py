@@ -37,7 +37,7 @@ def drop_function(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0005_image"),
+        ("blog", "0007_content_version"),
     ]
 
     operations = [migrations.RunPython(create_function, drop_function)]
