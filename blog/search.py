@@ -181,14 +181,19 @@ class PostgresBackend:
         """How many of the newest matches are ranked (and counted): each ranked one reads its vector."""
         return min(self.RANKED, MAX_RANKED)
 
-    def _matches(self, words, tag_id) -> tuple[str, list]:
-        """Public matches, as FROM and WHERE clauses on blog_post (unaliased: the publication rule names it)."""
-        public, params = published_condition()
-        sql = (
-            "blog_post_matching(websearch_to_tsquery('english', %s)) AS matching(id) "
-            f"JOIN blog_post ON blog_post.id = matching.id WHERE {public}"
-        )
-        params = [self.web_query(words), *params]
+    def _matches(self, words, tag_id, *, newest: int | None = None) -> tuple[str, list]:
+        """Public matches, as FROM and WHERE clauses on blog_post (unaliased: the publication rule names it).
+
+        With ``newest``, only that many of the newest matches are looked up in blog_post: a word found
+        in most posts then costs a sort of its ids, not a lookup of every match.
+        """
+        public, public_params = published_condition()
+        matching, params = "blog_post_matching(websearch_to_tsquery('english', %s))", [self.web_query(words)]
+        if newest is not None:
+            matching = f"(SELECT id FROM {matching} AS found(id) ORDER BY id DESC LIMIT %s)"
+            params.append(newest)
+        sql = f"{matching} AS matching(id) JOIN blog_post ON blog_post.id = matching.id WHERE {public}"
+        params += public_params
         if tag_id is not None:
             sql += " AND blog_post.id IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
             params.append(tag_id)
@@ -203,7 +208,8 @@ class PostgresBackend:
             return cursor.fetchone()[0]
 
     def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        matches, params = self._matches(words, tag_id)
+        # Twice as many of the newest matches as are ranked, for the few among them that are not public.
+        matches, params = self._matches(words, tag_id, newest=2 * self.ranked())
         # Inside out: the ids of the newest RANKED public matches; their vectors read and ranked, one page
         # kept; then ts_headline (which parses the text again) for that page's rows, on a prefix of the
         # body and on the excerpt: the body's snippet unless only the excerpt matched.

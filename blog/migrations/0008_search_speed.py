@@ -5,7 +5,9 @@ price reading it back: for a word found in a third of the posts it reads every p
 sequential scan, or the primary key backwards with the match as a filter) instead of asking the GIN
 index, which names the matching posts without reading a single vector. ``blog_post_matching`` returns
 the ids the index names, planned with those two scans priced out: ``SET`` on a function holds for its
-own statement only, so nothing else a request runs is planned differently. SQLite needs nothing here.
+own statement only, so nothing else a request runs is planned differently. ``ROWS 100`` tells the
+planner a search finds a few posts, not a thousand: it then checks each match by key and stops at the
+count's limit, instead of first hashing every public post. SQLite needs nothing here.
 """
 
 from django.db import migrations
@@ -13,7 +15,7 @@ from django.db import migrations
 POSTGRES_FORWARD = [
     """
     CREATE FUNCTION blog_post_matching(tsquery) RETURNS SETOF bigint
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE ROWS 100
     SET enable_seqscan = off SET enable_indexscan = off
     AS $$ SELECT id FROM blog_post WHERE search_vector @@ $1 $$
     """,
