@@ -2,7 +2,7 @@
 
 SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the stored ``blog_post.search_vector``
 column with its GIN index. Both are created and kept in step by triggers (migration
-``0002_search_index``), so this module only reads.
+``0002_search_index``; PostgreSQL's matching function is ``0008_search_speed``), so this module only reads.
 
 Reader text is never query syntax: it is cut into words, control characters are dropped,
 and every word goes to the database as a quoted string literal, so ``NEAR(``, ``*``, ``-``,
@@ -11,8 +11,8 @@ and every word goes to the database as a quoted string literal, so ``NEAR(``, ``
 Drafts and scheduled posts never appear: the SQL leaves out what ``Post.objects.drafts()`` and
 ``scheduled()`` select (SQLite) or keeps what ``published()`` selects (PostgreSQL), and the page's
 posts are then loaded by key and kept only if still public (``Post.is_public``). A word found in
-most posts is ranked among its newest MAX_RANKED matches, so a search costs about the same at 1,000
-and at 100,000 posts.
+most posts is ranked among its newest matches only (MAX_RANKED, fewer on PostgreSQL), so a search
+costs about the same at 1,000 and at 100,000 posts.
 
 Snippets come from the database with private-use marker characters around the matches;
 :func:`highlight` escapes the whole snippet first and only then turns the markers into
@@ -30,7 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from blog.caching import versioned_key
-from blog.models import Post
+from blog.models import Post, published_condition
 
 MAX_QUERY_LENGTH = 200
 # Each word is one more index lookup to intersect: a handful is all a reader's search needs.
@@ -82,14 +82,8 @@ def highlight(snippet: str) -> SafeString:
 
 # A word found in most posts matches tens of thousands at 100,000 posts; scoring every match costs more
 # than the page is worth. The newest MAX_RANKED matches (by when they were added) are ranked, and
-# the count says "more than" beyond that.
+# the count says "more than" beyond that (fewer on PostgreSQL: PostgresBackend.RANKED).
 MAX_RANKED = 5000
-
-
-def _published_ids_sql() -> tuple[str, list]:
-    """The one publication rule, as a subquery of post ids."""
-    sql, params = Post.objects.published().order_by().values("pk").query.sql_with_params()
-    return sql, list(params)
 
 
 def _hidden_ids_sql() -> tuple[str, list]:
@@ -109,6 +103,10 @@ class SqliteBackend:
     """FTS5 with bm25 ranking (title weighs most, then tags, excerpt, body)."""
 
     RANK = "bm25(blog_post_fts, 10.0, 3.0, 1.0, 5.0)"
+
+    def ranked(self) -> int:
+        """How many of the newest matches are ranked (and counted)."""
+        return MAX_RANKED
 
     @staticmethod
     def match_expression(words: list[str]) -> str:
@@ -130,11 +128,11 @@ class SqliteBackend:
         return where, params
 
     def count(self, words, tag_id) -> int:
-        """How many public posts match, counting no further than MAX_RANKED + 1."""
+        """How many public posts match, counting no further than ``ranked()`` + 1."""
         where, params = self._matches(words, tag_id)
         sql = f"SELECT count(*) FROM (SELECT 1 FROM blog_post_fts WHERE {where} LIMIT %s)"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, MAX_RANKED + 1])
+            cursor.execute(sql, [*params, self.ranked() + 1])
             return cursor.fetchone()[0]
 
     def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
@@ -145,7 +143,7 @@ class SqliteBackend:
         # body's snippet unless only the excerpt matched.
         sql = (
             f"WITH candidates AS MATERIALIZED (SELECT rowid AS id, {self.RANK} AS score FROM blog_post_fts "
-            f"WHERE {where} ORDER BY rowid DESC LIMIT {MAX_RANKED}), "
+            f"WHERE {where} ORDER BY rowid DESC LIMIT {self.ranked():d}), "
             "ranked AS MATERIALIZED (SELECT id, score FROM candidates ORDER BY score, id DESC LIMIT %s OFFSET %s) "
             "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s) "
             "FROM blog_post_fts JOIN ranked ON ranked.id = blog_post_fts.rowid WHERE blog_post_fts MATCH %s "
@@ -159,8 +157,19 @@ class SqliteBackend:
 
 
 class PostgresBackend:
-    """A stored tsvector with a GIN index, ``websearch_to_tsquery`` and ``ts_rank``."""
+    """A stored tsvector with a GIN index, ``websearch_to_tsquery`` and ``ts_rank``.
 
+    A post's vector (about 10 KB for an essay) is stored out of line: each one read costs a trip
+    through the TOAST table. Matching therefore goes through ``blog_post_matching()`` (migration
+    ``0008_search_speed``), which takes the ids from the GIN index without reading any vector; the
+    planner, which does not price those reads, would otherwise read every post's vector for a common
+    word. Ranking must read one vector per candidate, so only the newest ``RANKED`` public matches are
+    ranked, and snippets are headlines of the page's rows only, of the first ``HEADLINE_CHARS`` of
+    each body.
+    """
+
+    RANKED = 500
+    HEADLINE_CHARS = 3000
     HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, MaxFragments=2'
 
     @staticmethod
@@ -168,41 +177,59 @@ class PostgresBackend:
         # Quoted, every word is a plain phrase to websearch_to_tsquery: "or" and "-" lose their powers.
         return " ".join('"' + word.replace('"', " ") + '"' for word in words)
 
-    def _matches(self, words, tag_id):
-        published_sql, params = _published_ids_sql()
-        where = f"p.search_vector @@ q.query AND p.id IN ({published_sql})"
+    def ranked(self) -> int:
+        """How many of the newest matches are ranked (and counted): each ranked one reads its vector."""
+        return min(self.RANKED, MAX_RANKED)
+
+    def _matches(self, words, tag_id, *, newest: int | None = None) -> tuple[str, list]:
+        """Public matches, as FROM and WHERE clauses on blog_post (unaliased: the publication rule names it).
+
+        With ``newest``, only that many of the newest matches are looked up in blog_post: a word found
+        in most posts then costs a sort of its ids, not a lookup of every match.
+        """
+        public, public_params = published_condition()
+        matching, params = "blog_post_matching(websearch_to_tsquery('english', %s))", [self.web_query(words)]
+        if newest is not None:
+            matching = f"(SELECT id FROM {matching} AS found(id) ORDER BY id DESC LIMIT %s)"
+            params.append(newest)
+        sql = f"{matching} AS matching(id) JOIN blog_post ON blog_post.id = matching.id WHERE {public}"
+        params += public_params
         if tag_id is not None:
-            where += " AND p.id IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+            sql += " AND blog_post.id IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
             params.append(tag_id)
-        return where, params
+        return sql, params
 
     def count(self, words, tag_id) -> int:
-        """How many public posts match, counting no further than MAX_RANKED + 1."""
-        where, params = self._matches(words, tag_id)
-        sql = (
-            "SELECT count(*) FROM (SELECT 1 FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) "
-            f"WHERE {where} LIMIT %s) AS capped"
-        )
+        """How many public posts match, counting no further than ``ranked()`` + 1 (no vector is read)."""
+        matches, params = self._matches(words, tag_id)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {matches} LIMIT %s) AS capped"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.web_query(words), *params, MAX_RANKED + 1])
+            cursor.execute(sql, [*params, self.ranked() + 1])
             return cursor.fetchone()[0]
 
     def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        where, params = self._matches(words, tag_id)
-        # Inside out: the newest MAX_RANKED public matches; ranked, one page kept; then ts_headline
-        # (which re-parses the text) for that page's rows only.
+        # Twice as many of the newest matches as are ranked, for the few among them that are not public.
+        matches, params = self._matches(words, tag_id, newest=2 * self.ranked())
+        # Inside out: the ids of the newest RANKED public matches; their vectors read and ranked, one page
+        # kept; then ts_headline (which parses the text again) for that page's rows, on a prefix of the
+        # body and on the excerpt: the body's snippet unless only the excerpt matched.
+        headline = "ts_headline('english', {text}, websearch_to_tsquery('english', %s), %s)"
         sql = (
-            "SELECT p.id, ts_headline('english', CASE WHEN p.body_text = '' THEN p.excerpt ELSE p.body_text END, "
-            "hit.query, %s) FROM ("
-            "SELECT c.id, c.query, ts_rank(c.search_vector, c.query) AS score FROM ("
-            "SELECT p.id, p.search_vector, q.query FROM blog_post p, websearch_to_tsquery('english', %s) AS q(query) "
-            f"WHERE {where} ORDER BY p.id DESC LIMIT {MAX_RANKED}) AS c "
-            "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s) AS hit "
-            "JOIN blog_post p ON p.id = hit.id ORDER BY hit.score DESC, hit.id DESC"
+            "WITH candidates AS MATERIALIZED ("
+            f"SELECT blog_post.id FROM {matches} ORDER BY blog_post.id DESC LIMIT %s), "
+            "ranked AS MATERIALIZED ("
+            "SELECT p.id, ts_rank(p.search_vector, websearch_to_tsquery('english', %s)) AS score "
+            "FROM candidates c JOIN blog_post p ON p.id = c.id ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s) "
+            f"SELECT p.id, {headline.format(text='left(p.body_text, %s)')}, {headline.format(text='p.excerpt')} "
+            "FROM ranked r JOIN blog_post p ON p.id = r.id ORDER BY r.score DESC, r.id DESC"
         )
+        query = self.web_query(words)
+        ranked = self.ranked()
+        headlines = [query, self.HEADLINE_OPTIONS]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.HEADLINE_OPTIONS, self.web_query(words), *params, limit, offset])
-            return list(cursor.fetchall())
+            cursor.execute(sql, [*params, ranked, query, limit, offset, self.HEADLINE_CHARS, *headlines, *headlines])
+            rows = cursor.fetchall()
+        return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
 
 
 def backend():
@@ -239,13 +266,13 @@ class Results:
         self._count = None
 
     def count(self) -> int:
-        """Matching public posts, at most MAX_RANKED (see ``more_than``)."""
-        return min(self._matching(), MAX_RANKED)
+        """Matching public posts, at most as many as are ranked (see ``more_than``)."""
+        return min(self._matching(), self._backend.ranked())
 
     @property
     def more_than(self) -> bool:
         """True when more posts match than are ranked and counted."""
-        return self._matching() > MAX_RANKED
+        return self._matching() > self._backend.ranked()
 
     @property
     def cache_key(self) -> str:

@@ -4,13 +4,13 @@
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
 from blog.models import Post, TaggedPost
-from blog.tests.plans import assert_no_full_scan
+from blog.tests.plans import POSTGRES_FULL_SCAN, SQLITE_FULL_SCAN, assert_no_full_scan, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,47 @@ def test_search_hits_are_fetched_by_key(data):
     if connection.vendor == "sqlite":
         assert "USING INTEGER PRIMARY KEY" in text
         assert "post_status_published_idx" not in text and "post_published_idx" not in text
+
+
+def search_queries(words: str) -> list[str]:
+    """The ranking statements of a search: its count and its page."""
+    from blog import search
+
+    def run():
+        results = search.search(words)
+        results.count()
+        results[0:10]
+
+    return [sql for sql in queries_of(run) if "blog_post_fts" in sql or "blog_post_matching" in sql]
+
+
+def test_search_finds_its_matches_through_the_full_text_index(data):
+    """The matches come from the index, never from reading every post (each essay's text or vector)."""
+    queries = search_queries("post")
+    assert len(queries) == 2, queries
+    for query in queries:
+        text = plan((query, ()))
+        if connection.vendor == "sqlite":
+            assert re.search(r"SCAN blog_post_fts VIRTUAL TABLE INDEX", text), text
+            assert not SQLITE_FULL_SCAN.search(text), text
+        else:
+            assert "Function Scan on blog_post_matching" in text, text
+            assert "search_vector @@" not in text, f"the vector is matched outside the index:\n{text}"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the matching function is PostgreSQL's")
+def test_postgres_matching_function_asks_the_gin_index_whatever_the_table_size(data):
+    """Planned under its own settings, the function's query is a bitmap scan of the GIN index, even on a
+    table so small that the planner would otherwise read every row (which at scale means every vector)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'blog_post_matching'")
+        (settings,) = cursor.fetchone()
+    assert set(settings) == {"enable_seqscan=off", "enable_indexscan=off"}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in settings:
+            name, value = setting.split("=")
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute("EXPLAIN SELECT id FROM blog_post WHERE search_vector @@ to_tsquery('english', 'post')")
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on blog_post_search_vector_idx" in text, text
+    assert not POSTGRES_FULL_SCAN.search(text), text

@@ -212,6 +212,14 @@ class TestVeryCommonWords:
         assert {hit.pk for hit in results[0:10]} == {post.pk for post in posts[-3:]}
         assert "More than 3 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
 
+    def test_the_count_never_promises_more_than_the_backend_ranks(self, monkeypatch):
+        """PostgreSQL ranks fewer than MAX_RANKED: its pages and its count stop at the same place."""
+        monkeypatch.setattr(type(search.backend()), "ranked", lambda backend: 2)
+        posts = [PostFactory(title=f"Pebble {i}", body="pebble", days_ago=i + 1) for i in range(5)]
+        results = search.search("pebble")
+        assert results.count() == 2 and results.more_than
+        assert {hit.pk for hit in results[0:10]} == {post.pk for post in posts[-2:]}
+
 
 class TestPage:
     def test_a_members_search_is_shared_yet_never_stale(self, client, member):
