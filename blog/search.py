@@ -2,7 +2,7 @@
 
 SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the stored ``blog_post.search_vector``
 column with its GIN index. Both are created and kept in step by triggers (migration
-``0002_search_index``; PostgreSQL's matching function is ``0008_search_speed``), so this module only reads.
+``0002_search_index``; PostgreSQL's matching function is ``0010_search_speed``), so this module only reads.
 
 Reader text is never query syntax: it is cut into words, control characters are dropped,
 and every word goes to the database as a quoted string literal, so ``NEAR(``, ``*``, ``-``,
@@ -161,7 +161,7 @@ class PostgresBackend:
 
     A post's vector (about 10 KB for an essay) is stored out of line: each one read costs a trip
     through the TOAST table. Matching therefore goes through ``blog_post_matching()`` (migration
-    ``0008_search_speed``), which takes the ids from the GIN index without reading any vector; the
+    ``0010_search_speed``), which takes the ids from the GIN index without reading any vector; the
     planner, which does not price those reads, would otherwise read every post's vector for a common
     word. Ranking must read one vector per candidate, so only the newest ``RANKED`` public matches are
     ranked, and snippets are headlines of the page's rows only, of the first ``HEADLINE_CHARS`` of

@@ -39,7 +39,7 @@ def drop_function(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0007_content_version"),
+        ("blog", "0009_desk_editors_group"),
     ]
 
     operations = [migrations.RunPython(create_function, drop_function)]
