@@ -68,7 +68,23 @@ def _pages():
         ("member saved", "/saved/", True),
         ("member search", f"/search/?q={search_words()[0]}", True),
         ("member 200 responses", answered, True),
+        ("media picture", _bench_picture_path(), False),
     ]
+
+
+def _bench_picture_path() -> str:
+    """A stored picture's 960 px copy (what a tablet fetches), served by the site from media storage."""
+    import io
+
+    from PIL import Image as PillowImage
+
+    from blog.images import store_image
+
+    gradient = PillowImage.linear_gradient("L").resize((1600, 1000)).convert("RGB")
+    data = io.BytesIO()
+    gradient.save(data, format="JPEG", quality=90)
+    image = store_image(data=data.getvalue(), alt_text="A soft gradient")
+    return f"/media/{image.rendition_name(960)}"
 
 
 def search_words(count: int = 200) -> list[str]:
@@ -105,8 +121,9 @@ def step_probe(args) -> dict:
         assert response.status_code == 200, (path, response.status_code)
         with CaptureQueriesContext(connection) as warm:
             response = client.get(path)
-        copy = copies / f"page-{index}.html"
-        copy.write_bytes(response.content)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        copy = copies / f"page-{index}{Path(path).suffix or '.html'}"
+        copy.write_bytes(body)
         pages.append(
             {
                 "name": name,
@@ -114,7 +131,7 @@ def step_probe(args) -> dict:
                 "member": as_member,
                 "queries_cold": len(cold),
                 "queries_warm": len(warm),
-                "bytes": len(response.content),
+                "bytes": len(body),
                 "copy": copy.name,
             }
         )
