@@ -37,3 +37,18 @@ def test_debug_gets_a_random_development_key_kept_under_var(tmp_path):
 def test_the_environment_key_wins(tmp_path):
     result = shell(PRINT_KEY, var_dir=tmp_path, DJANGO_DEBUG="1", DJANGO_SECRET_KEY="k" * 60)
     assert result.stdout.strip() == "k" * 60
+
+
+def test_pictures_may_load_from_the_public_media_address_and_allowed_hosts_only(tmp_path):
+    code = "from django.conf import settings; print(' '.join(settings.SECURE_CSP['img-src']))"
+    plain = shell(code, var_dir=tmp_path, DJANGO_DEBUG="1")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.split() == ["'self'", "data:"]
+    configured = shell(
+        code,
+        var_dir=tmp_path,
+        DJANGO_DEBUG="1",
+        MEDIA_PUBLIC_URL="https://cdn.example.org/site-media/",
+        IMAGE_ALLOWED_HOSTS="photos.example.net",
+    )
+    assert configured.stdout.split() == ["'self'", "data:", "https://cdn.example.org", "https://photos.example.net"]
