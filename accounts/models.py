@@ -89,6 +89,9 @@ class Favourite(models.Model):
     objects = FavouriteQuerySet.as_manager()
 
     class Meta:
+        # As members know them on the site; the model keeps its first name so no table or URL moves.
+        verbose_name = "saved piece"
+        verbose_name_plural = "saved pieces"
         ordering = ["-saved_at", "-id"]
         get_latest_by = "saved_at"
         constraints = [

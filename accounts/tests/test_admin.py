@@ -202,3 +202,9 @@ def test_member_changelist_refuses_lookups_on_password_hashes_and_notes(staff_cl
 def test_allowed_filters_still_filter(staff_client, favourites):
     html = staff_client.get("/admin/accounts/favourite/", {"saved_at__year": "1999"}).content.decode()
     assert "Letting the kettle boil" not in html
+
+
+def test_the_admin_calls_them_saved_pieces_as_the_site_does(admin_client):
+    page = admin_client.get("/admin/accounts/favourite/").content.decode()
+    assert "Saved pieces" in page or "saved pieces" in page
+    assert "favourite" not in page.split("<main", 1)[-1].lower().replace("/favourite/", "")
