@@ -29,7 +29,9 @@ from blog.models import Post
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables the framework fills by itself in a freshly migrated database: rows there are not "data".
-_BOOKKEEPING = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Rows the framework and the migrations make in every new database (the "Editors" group among them): a
+# restore replaces them like everything else, and their presence does not make a database "hold data".
+_BOOKKEEPING = {"contenttypes.contenttype", "auth.permission", "auth.group", "sessions.session"}
 
 POSTGRES_HELP = """This site's database is PostgreSQL: use PostgreSQL's own tools, which take a consistent snapshot
 while the site keeps serving.
