@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from accounts.models import Favourite
 from accounts.providers import data_providers
-from blog.models import site_url
+from blog.posts import site_url
 
 FORMAT_VERSION = 2  # 2: removed pieces, with removed_at, are included for their notes
 

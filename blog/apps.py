@@ -12,7 +12,8 @@ class BlogConfig(AppConfig):
         from taggit.models import Tag
 
         from blog.caching import bump_on_commit
-        from blog.models import Post, SiteSettings, TaggedPost, ensure_tag_slug
+        from blog.models import Post, SiteSettings, TaggedPost
+        from blog.slugs import ensure_tag_slug
 
         pre_save.connect(ensure_tag_slug, sender=Tag, dispatch_uid="tag-slug-never-empty")
 

@@ -8,7 +8,8 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from blog.caching import public_page
-from blog.models import Post, site_url
+from blog.models import Post
+from blog.posts import site_url
 from blog.views import public_tag_or_404
 
 FEED_LENGTH = 20

@@ -10,7 +10,8 @@ are therefore chosen among recent writing on its subjects, which is what a reade
 
 from django.db import connection
 
-from blog.models import Post, TaggedPost, published_condition
+from blog.models import Post, TaggedPost
+from blog.posts import published_condition
 
 CANDIDATES_PER_TAG = 500
 

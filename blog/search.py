@@ -30,7 +30,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from blog.caching import versioned_key
-from blog.models import Post, published_condition
+from blog.models import Post
+from blog.posts import published_condition
 
 MAX_QUERY_LENGTH = 200
 # Each word is one more index lookup to intersect: a handful is all a reader's search needs.

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from blog.caching import PAGE_TIMEOUT, public_page, versioned_key
-from blog.models import Post, tags_in_use
+from blog.models import Post
+from blog.posts import tags_in_use
 
 # A page of the sitemap as ?p= names it: digits only, no leading zero (one spelling per page).
 _PAGE = re.compile(r"[1-9][0-9]{0,5}")

@@ -20,7 +20,8 @@ from taggit.models import Tag
 from blog import old_urls
 from blog.caching import cached_list, content_version, public_page, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
-from blog.models import Post, TaggedPost, site_url, tags_in_use
+from blog.models import Post, TaggedPost
+from blog.posts import site_url, tags_in_use
 from blog.related import related_posts
 from blog.search import MAX_QUERY_LENGTH, SearchForm
 from blog.search import search as search_posts

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from blog.models import SLUG_MAX_LENGTH, OldUrl, Post, make_slug
+from blog.models import OldUrl, Post
+from blog.slugs import SLUG_MAX_LENGTH, make_slug
 
 
 @dataclass

@@ -9,7 +9,7 @@ Rules (the ``import_jekyll`` command only prints what this module decides):
 - Each file is created, updated in place (matched by slug), left unchanged when nothing differs, or fails and
   leaves nothing behind. Nothing is ever deleted, and members' saved pieces (``accounts.Favourite``) are never
   touched because posts keep their primary keys.
-- Files are written in batches of up to 100 (``import_pipeline.BATCH_SIZE``), one transaction per batch. A
+- Files are written in batches of up to 100 (``jekyll.reading.BATCH_SIZE``), one transaction per batch. A
   batch's new posts are written with a few statements for all of them, and each file that updates a post in
   a savepoint of its own; if writing the new posts together fails, it is undone and each of them is written
   on its own too, so a file that fails leaves nothing and the rest of its batch is still saved. A batch is the
@@ -38,19 +38,11 @@ from django.db import connections
 
 from blog.database import refresh_planner_statistics
 from jekyll import site as jekyll_site
-from jekyll.pipeline import (
-    CREATED,
-    DRAFT,
-    FAILED,
-    UNCHANGED,
-    UPDATED,
-    FileOutcome,
-    Renderer,
-    SourceFile,
-    Writer,
-    batches,
-    prepare,
-)
+from jekyll.items import CREATED, DRAFT, FAILED, UNCHANGED, UPDATED, FileOutcome, SourceFile
+from jekyll.pipeline import prepare
+from jekyll.reading import batches
+from jekyll.rendering import Renderer
+from jekyll.writing import Writer
 
 JEKYLL_FOLDERS = {"_posts", "_drafts"}
 PLAIN_FOLDER_EXTENSIONS = {".md", ".markdown", ".html"}

@@ -28,7 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import markdown
-from blog.models import SLUG_MAX_LENGTH, Post, make_slug
+from blog.models import Post
+from blog.slugs import SLUG_MAX_LENGTH, make_slug
 from jekyll import liquid, permalinks
 from jekyll.site import Site, deep_merge
 

@@ -5,7 +5,7 @@ accounts knows nothing of responses: it loads this object by name from settings 
 
 import datetime
 
-from blog.models import site_url
+from blog.posts import site_url
 from responses import services
 from responses.models import Responder, Response
 

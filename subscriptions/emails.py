@@ -19,7 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from blog.models import Post, site_url
+from blog.models import Post
+from blog.posts import site_url
 from subscriptions import tokens
 from subscriptions.models import Mailing, Subscriber
 

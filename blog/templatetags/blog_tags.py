@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from blog.models import site_url, tag_sort_key
+from blog.posts import site_url, tag_sort_key
 
 register = template.Library()
 

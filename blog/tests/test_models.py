@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from taggit.models import Tag
 
-from blog.models import Post, make_slug
+from blog.models import Post
+from blog.slugs import make_slug
 from blog.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,7 @@ from taggit.models import Tag
 
 from blog import caching, markdown, search
 from blog.models import Post, TaggedPost
-from jekyll import importer
-from jekyll import pipeline as import_pipeline
+from jekyll import importer, reading, rendering, writing
 from jekyll.tests.helpers import DEMO_POSTS, MALFORMED, outcomes, post_file, write
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +80,8 @@ def clear() -> None:
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of 7 files and render tasks of 3 bodies, so that a few dozen files cross several of each."""
-    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 7)
-    monkeypatch.setattr(import_pipeline, "RENDER_CHUNK", 3)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 7)
+    monkeypatch.setattr(rendering, "RENDER_CHUNK", 3)
 
 
 class CountingPool(ProcessPoolExecutor):
@@ -110,7 +109,7 @@ class NeverStartingPool:
 @pytest.mark.slow
 def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_batches, monkeypatch):
     folder = mixed_folder(tmp_path)
-    monkeypatch.setattr(import_pipeline, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(rendering, "ProcessPoolExecutor", CountingPool)
 
     in_workers = importer.import_paths([folder], workers=2)
     # Every body that needed rendering went to the workers; those no worker had started when this process
@@ -138,7 +137,7 @@ def test_tasks_no_worker_started_are_rendered_here(tmp_path, small_batches, monk
     here = importer.import_paths([folder], workers=0)
     imported_here = posts_and_tags()
     clear()
-    monkeypatch.setattr(import_pipeline, "ProcessPoolExecutor", NeverStartingPool)
+    monkeypatch.setattr(rendering, "ProcessPoolExecutor", NeverStartingPool)
 
     assert importer.import_paths([folder], workers=2).outcomes == here.outcomes
     assert posts_and_tags() == imported_here
@@ -149,7 +148,7 @@ def test_one_file_at_a_time_imports_the_same_as_batches(tmp_path, monkeypatch):
     batches = importer.import_paths([folder], workers=0)
     imported = posts_and_tags()
     clear()
-    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 1)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 1)
 
     assert importer.import_paths([folder], workers=0).outcomes == batches.outcomes
     assert posts_and_tags() == imported
@@ -205,9 +204,7 @@ def test_a_body_that_fails_to_render_in_a_worker_fails_that_file_only(tmp_path, 
         return real_render_post(body, is_html=is_html)
 
     monkeypatch.setattr(markdown, "render_post", render_post)
-    monkeypatch.setattr(
-        import_pipeline, "ProcessPoolExecutor", lambda **options: ThreadPoolExecutor(options["max_workers"])
-    )
+    monkeypatch.setattr(rendering, "ProcessPoolExecutor", lambda **options: ThreadPoolExecutor(options["max_workers"]))
     report = importer.import_paths([tmp_path], workers=2)
 
     assert [item.outcome for item in report.outcomes] == ["created"] * 4 + ["failed"] + ["created"] * 2
@@ -217,11 +214,11 @@ def test_a_body_that_fails_to_render_in_a_worker_fails_that_file_only(tmp_path, 
 
 def test_a_batch_that_cannot_be_written_fails_all_its_files_and_the_next_batches_go_on(tmp_path, monkeypatch):
     """Anything failing outside a file's own savepoint (a commit that fails, say) loses the whole batch."""
-    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 2)
     for n in range(1, 6):
         write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest, New]"))
     write(tmp_path, "2024-03-04-post-4-again.md", post_file(title="Post 4 again", extra="slug: post-4\n"))
-    real_create_together = import_pipeline.Writer._create_together  # noqa: SLF001 - our own step, made to fail on cue
+    real_create_together = writing.Writer._create_together  # noqa: SLF001 - our own step, made to fail on cue
 
     def failing_after_writing_the_second_batch(self, batch):
         outcomes = real_create_together(self, batch)
@@ -229,7 +226,7 @@ def test_a_batch_that_cannot_be_written_fails_all_its_files_and_the_next_batches
             raise RuntimeError("database is locked")
         return outcomes
 
-    monkeypatch.setattr(import_pipeline.Writer, "_create_together", failing_after_writing_the_second_batch)
+    monkeypatch.setattr(writing.Writer, "_create_together", failing_after_writing_the_second_batch)
     report = importer.import_paths([tmp_path])
 
     lost = "not saved: its batch failed: RuntimeError: database is locked"
@@ -273,7 +270,7 @@ def test_the_first_of_two_files_with_one_slug_failing_lets_the_second_update_the
 
 
 def test_a_tag_deleted_between_batches_is_made_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 1)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 1)
     write(tmp_path, "2024-03-01-one.md", post_file(title="One", tags="[Rest]"))
     write(tmp_path, "2024-03-02-two.md", post_file(title="Two", tags="[Rest]"))
 
@@ -286,7 +283,7 @@ def test_a_tag_deleted_between_batches_is_made_again(tmp_path, monkeypatch):
 
 
 def test_progress_hears_of_each_file_in_order_once_it_is_committed(tmp_path, monkeypatch):
-    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 2)
     for n in range(1, 6):
         write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}"))
     heard = []
@@ -433,7 +430,7 @@ def test_an_import_starts_a_new_content_version_and_knows_its_scheduled_posts(
 def test_an_import_with_debug_on_keeps_only_its_last_batch_s_statements(tmp_path, settings, monkeypatch):
     """Django keeps each statement's SQL in DEBUG; a batch's hold a hundred bodies, so they are let go."""
     settings.DEBUG = True
-    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 2)
     for n in range(1, 9):
         write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest]"))
     connection.queries_log.clear()
@@ -448,7 +445,7 @@ def test_a_few_files_are_rendered_here_without_starting_workers(monkeypatch):
     def no_pool(**options):
         raise AssertionError("a handful of files must not start worker processes")
 
-    monkeypatch.setattr(import_pipeline, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(rendering, "ProcessPoolExecutor", no_pool)
     assert importer.import_paths([DEMO_POSTS]).counts["created"] == 7
 
 

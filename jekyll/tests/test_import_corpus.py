@@ -13,7 +13,7 @@ import pytest
 
 from blog.models import Post
 from blog.tests.htmlcheck import dangerous_parts
-from jekyll import importer, permalinks, pipeline
+from jekyll import importer, permalinks, reading
 from jekyll.tests import reference
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jekyll"
@@ -83,7 +83,7 @@ def test_corpus_old_urls_are_the_ones_jekyll_gives(corpus):
     """
     sources, _missing, sites, refused = importer.collect([corpus])
     assert refused == []
-    ours = {(source.site.root, source.relative_path): pipeline.read(source) for source in sources}
+    ours = {(source.site.root, source.relative_path): reading.read(source) for source in sources}
     identical, different, not_imported, jekyll_posts = 0, [], [], 0
     for site in sites:
         for path, url in reference.read_urls(site.root).items():

@@ -13,8 +13,7 @@ from taggit.models import Tag
 from accounts.models import Favourite, User
 from blog import caching
 from blog.models import Post, TaggedPost
-from jekyll import exporter, importer
-from jekyll import pipeline as import_pipeline
+from jekyll import exporter, importer, reading
 from jekyll.tests.helpers import DEMO_POSTS, LONG_TITLE, MALFORMED, SEED, outcomes, post_file, write
 
 UTC = datetime.UTC
@@ -383,7 +382,7 @@ def test_an_import_interrupted_midway_simulated(tmp_path, monkeypatch):
     """Ctrl-C (or the process dying) while writing the 3rd file, in batches of two: the committed batch (files
     1-2) stays whole, the batch being written (files 3-4) leaves nothing, not even the 3rd file's post row."""
     _five_files(tmp_path)
-    monkeypatch.setattr(import_pipeline, "BATCH_SIZE", 2)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 2)
     _break_third_save(monkeypatch, KeyboardInterrupt())
 
     with pytest.raises(KeyboardInterrupt):

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from blog.models import OldUrl, Post
-from jekyll import importer, pipeline
+from jekyll import importer, reading
 from jekyll.tests import reference
 
 pytestmark = [
@@ -104,7 +104,7 @@ def test_old_urls_are_where_jekyll_wrote_each_post(tmp_path, name):
 
     wrong = []
     for source in sources:
-        parsed = pipeline.read(source).parsed
+        parsed = reading.read(source).parsed
         number = _marker(parsed.body)
         if number in written:
             if parsed.is_draft or not reference.serves(parsed.legacy_url, written[number]):
