@@ -7,8 +7,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from blog.caching import public_page
 from blog.models import Post
+from blog.page_cache import public_page
 from blog.posts import site_url
 from blog.views import public_tag_or_404
 
@@ -27,7 +27,7 @@ class FullContentAtomFeed(Atom1Feed):
 class LatestPostsFeed(Feed):
     feed_type = FullContentAtomFeed
     description_template = None
-    # A public page reading no query parameter: the page cache keys it by its path (blog.caching.public_page).
+    # A public page reading no query parameter: the page cache keys it by its path (blog.page_cache.public_page).
     cache_params = ()
 
     def __call__(self, request, *args, **kwargs):

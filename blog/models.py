@@ -19,18 +19,6 @@ def _public_now() -> models.Q:
     return models.Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
-def published_condition() -> tuple[str, list]:
-    """``published()``'s condition as SQL on the post table (named, not aliased), with its parameters.
-
-    For the few hand-written queries, so that they share the one rule for "public".
-    """
-    from django.db import connection
-
-    query = Post.objects.published().query
-    sql, params = query.get_compiler(connection=connection).compile(query.where)
-    return sql, list(params)
-
-
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts the public may see: published, and dated now or earlier."""

@@ -11,8 +11,9 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from blog.caching import PAGE_TIMEOUT, public_page, versioned_key
+from blog.caching import PAGE_TIMEOUT, versioned_key
 from blog.models import Post
+from blog.page_cache import public_page
 from blog.posts import tags_in_use
 
 # A page of the sitemap as ?p= names it: digits only, no leading zero (one spelling per page).

@@ -2,7 +2,7 @@
 
 Every query for public posts starts from ``Post.objects.published()``; every
 list states what it prefetches. Anonymous responses are marked public so the
-page cache (``blog.caching``) can keep them.
+page cache (``blog.page_cache``) can keep them.
 """
 
 from urllib.parse import urlencode
@@ -18,9 +18,10 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from blog import old_urls
-from blog.caching import cached_list, content_version, public_page, set_last_modified
+from blog.caching import cached_list, content_version, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
 from blog.models import Post, TaggedPost
+from blog.page_cache import public_page
 from blog.posts import site_url, tags_in_use
 from blog.related import related_posts
 from blog.search import MAX_QUERY_LENGTH, SearchForm

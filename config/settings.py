@@ -124,7 +124,7 @@ MIDDLEWARE = [
     "config.guards.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "blog.caching.AnonymousPageCacheMiddleware",
+    "blog.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,4 +1,4 @@
-"""One file's way through an import (:mod:`jekyll.pipeline`): where it is, what became of it, and the outcomes.
+"""One file's way through an import (:mod:`jekyll.pipeline`): where it is, what became of it, its outcome.
 
 The steps share these: reading (:mod:`jekyll.reading`), rendering (:mod:`jekyll.rendering`), writing
 (:mod:`jekyll.writing`).
@@ -71,6 +71,7 @@ class Item:
 
 
 def post_fields(parsed: jekyll.ParsedPost) -> dict:
+    """The post's fields a parsed file gives: what prepare() compares and the Writer sets."""
     return {
         "title": parsed.title,
         "body": parsed.body,

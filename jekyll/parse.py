@@ -13,27 +13,26 @@ clear and states a choice where they are not:
 - The slug comes from ``slug:`` (as Jekyll lets it override), else the file name after the date, else the
   title, and is never empty.
 - Common Liquid is converted (see :func:`convert_liquid`); the rest stays as text and becomes a warning.
+
+The text and front matter are read in :mod:`jekyll.front_matter`, the dates in :mod:`jekyll.dates`.
 """
 
 import datetime
 import hashlib
 import posixpath
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 
-import yaml
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from blog import markdown
 from blog.models import Post
 from blog.slugs import SLUG_MAX_LENGTH, make_slug
-from jekyll import liquid, permalinks
+from jekyll import dates, liquid, permalinks
+from jekyll.front_matter import JekyllError, decode, split_front_matter
 from jekyll.site import Site, deep_merge
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
 LEGACY_URL_MAX_LENGTH = Post._meta.get_field("legacy_url").max_length
 # PostgreSQL cannot index a value much over 2,700 bytes: a 1,000-character path of CJK text would not fit.
@@ -41,10 +40,6 @@ LEGACY_URL_MAX_BYTES = 2000
 TAG_MAX_LENGTH = 100  # taggit's Tag.name
 HTML_EXTENSIONS = {".html", ".htm"}
 MARKDOWN_EXTENSIONS = {".md", ".markdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".text", ".txt", ""}
-
-
-class JekyllError(ValueError):
-    """The file cannot become a post; ``str(error)`` is the reason, written for a person."""
 
 
 @dataclass(frozen=True)
@@ -71,28 +66,7 @@ class ParsedPost:
         return Post.Status.DRAFT if self.is_draft else Post.Status.PUBLISHED
 
 
-# Timestamps stay strings so that one date parser (ours) reads every form, and an impossible date is our
-# error message rather than a YAML constructor's exception.
-class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    pass
-
-
-class YamlTimestamp(str):
-    """A date-time YAML itself recognised (unquoted): Jekyll (Ruby's YAML) reads one without a zone as UTC."""
-
-
-_FrontMatterLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: YamlTimestamp(loader.construct_scalar(node))
-)
-
-_OPENER = re.compile(r"---[ \t]*\n")
-_CLOSER = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.M)
 _DATED_NAME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:-(.*))?")
-_DATE = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:(?:[Tt]|\s+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d+))?)?)?"
-    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
-)
 _VALID_SLUG = re.compile(r"[-\w]+")
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
@@ -126,7 +100,7 @@ def parse(
     dated = _DATED_NAME.fullmatch(stem)
 
     title = _title(meta.get("title"), stem, dated, warnings)
-    published_at = _published_at(meta.get("date"), name_date, in_drafts, fallback_date, site, warnings)
+    published_at = dates.published_at(meta.get("date"), name_date, in_drafts, fallback_date, site, warnings)
     fm_slug = _scalar_text(meta.get("slug"))
     slug = _slug(fm_slug, name_slug if name_date else "", title, stem, warnings)
 
@@ -166,78 +140,9 @@ def parse(
         description=_plain(meta.get("description")),
         legacy_url=legacy_url,
         old_urls=old_urls if legacy_url else (),
-        revised_at=_revised_at(meta, site.zone, warnings),
+        revised_at=dates.revised_at(meta, site.zone, warnings),
         warnings=tuple(warnings),
     )
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 text with the BOM dropped and line endings made ``\\n``; anything else is a JekyllError."""
-    if len(data) > MAX_FILE_BYTES:
-        raise JekyllError(f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise JekyllError(
-            f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} (line {line}); "
-            "save the file as UTF-8 and import it again"
-        ) from None
-    if not text.strip():
-        raise JekyllError("empty file")
-    if "\x00" in text:
-        raise JekyllError(f"contains a NUL character at offset {data.index(b'\x00')} (a binary file?)")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_front_matter(text: str) -> tuple[dict, str]:
-    """The front matter as a mapping, and the body after it."""
-    opener = _OPENER.match(text)
-    if not opener:
-        raise JekyllError("no front matter: a Jekyll post starts with a '---' line")
-    closer = _CLOSER.search(text, opener.end())
-    if not closer:
-        raise JekyllError("front matter opened with '---' on line 1 is never closed by '---' or '...'")
-    block = text[opener.end() : closer.start()]
-    try:
-        meta = yaml.load(block, Loader=_FrontMatterLoader)  # a SafeLoader subclass: safe
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
-        raise JekyllError(f"invalid YAML in front matter{where}: {problem}") from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise JekyllError(f"front matter must be a mapping of keys to values, not a {type(meta).__name__}")
-    return meta, text[closer.end() :]
-
-
-def parse_date(value: str, zone: datetime.tzinfo | None = None) -> datetime.datetime:
-    """An aware datetime from a Jekyll date string; naive times are in ``zone`` (else ``settings.TIME_ZONE``).
-
-    Raises ``ValueError`` with "impossible" in the message for a well-formed but impossible date, and
-    with "not understood" for anything else.
-    """
-    match = _DATE.fullmatch(value.strip())
-    if not match:
-        raise ValueError(f"date {value!r} not understood")
-    parts = match.groupdict()
-    fraction = (parts["f"] or "0")[:6].ljust(6, "0")
-    try:
-        moment = datetime.datetime(
-            int(parts["y"]),
-            int(parts["m"]),
-            int(parts["d"]),
-            int(parts["H"] or 0),
-            int(parts["M"] or 0),
-            int(parts["S"] or 0),
-            int(fraction),
-            tzinfo=_zone(parts["tz"], zone),
-        )
-        return moment.astimezone(datetime.UTC)
-    except (ValueError, OverflowError) as error:
-        raise ValueError(f"impossible date {value!r}: {error}") from None
 
 
 def clean_tags(values, warnings: list[str]) -> list[str]:
@@ -287,78 +192,6 @@ def _title(value, stem: str, dated, warnings: list[str]) -> str:
         title = title[: TITLE_MAX_LENGTH - 1].rsplit(" ", 1)[0].rstrip() + "…"
         warnings.append(f"title cut to {TITLE_MAX_LENGTH} characters")
     return title
-
-
-def _published_at(value, name_date: str, in_drafts: bool, fallback_date, site: Site, warnings) -> datetime.datetime:
-    """Jekyll's order: the front matter's (or a default's) date, else the file name's, else (drafts) the file's
-    modification time. A date without a zone is in the site's time zone, except an unquoted YAML date-time,
-    which Jekyll's YAML reader takes as UTC."""
-    parsed_name = name_error = None
-    if name_date:
-        try:
-            parsed_name = parse_date(name_date, site.zone)
-        except ValueError as error:
-            name_error = f"file name has an {error}"
-    if value not in (None, ""):
-        try:
-            return _date_from_value(value, site.zone)
-        except ValueError as error:
-            if "impossible" in str(error):
-                raise JekyllError(f"front matter has an {error}") from None
-            if parsed_name is None:
-                raise JekyllError(f"front matter {error}, and the file name gives no date") from None
-            warnings.append(f"front matter {error}; used the file-name date instead")
-            return parsed_name
-    if parsed_name is not None:
-        return parsed_name
-    if name_error:
-        raise JekyllError(name_error)
-    if in_drafts and fallback_date is not None:
-        warnings.append("undated draft: dated by the file's modification time, as Jekyll does")
-        return fallback_date
-    raise JekyllError("no date: neither a 'date:' in the front matter nor a YYYY-MM-DD- file name")
-
-
-# jekyll-seo-tag and themes read the first of these as the post's "last modified" date.
-REVISION_KEYS = ("last_modified_at", "modified", "modified_date", "updated")
-
-
-def _revised_at(meta: dict, zone, warnings: list[str]) -> datetime.datetime | None:
-    """When the writer says the post was last revised, if they say so (an unreadable date is only a warning)."""
-    for key in REVISION_KEYS:
-        value = meta.get(key)
-        if value in (None, ""):
-            continue
-        try:
-            return _date_from_value(value, zone)
-        except ValueError as error:
-            warnings.append(f"'{key}' ignored: {error}")
-            return None
-    return None
-
-
-def _date_from_value(value, zone) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        # From a configuration's defaults (PyYAML): Ruby's YAML reads a zone-less one as UTC too.
-        return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
-    if isinstance(value, datetime.date):
-        value = value.isoformat()
-    if not isinstance(value, str):
-        raise ValueError(f"date {value!r} not understood")
-    if isinstance(value, YamlTimestamp) and ":" in value:
-        zone = datetime.UTC
-    return parse_date(value, zone)
-
-
-def _zone(tz: str | None, zone: datetime.tzinfo | None = None) -> datetime.tzinfo:
-    if tz is None:
-        return zone or zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    if tz in {"Z", "UTC", "GMT"}:
-        return datetime.UTC
-    digits = tz[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-    offset = datetime.timedelta(hours=hours, minutes=minutes)
-    return datetime.timezone(-offset if tz[0] == "-" else offset)
 
 
 def _clean_slug(text: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jekyll import parse as jekyll
 from jekyll import pictures
+from jekyll.front_matter import MAX_FILE_BYTES, JekyllError
 from jekyll.items import FAILED, FileOutcome, Item, SourceFile
 
 # Files per transaction, and their bytes: a batch is what an interruption can lose, and what is held in memory.
@@ -44,7 +45,7 @@ def read(source: SourceFile, *, store_pictures: bool = True) -> Item:
     except OSError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=f"cannot read: {error.strerror or error}")
         return item
-    except jekyll.JekyllError as error:
+    except JekyllError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=str(error))
         return item
     item.size = len(data)
@@ -60,7 +61,7 @@ def read(source: SourceFile, *, store_pictures: bool = True) -> Item:
         item.parsed = pictures.localise(
             item.parsed, file=source.path, site=source.site, root=source.root, store=store_pictures
         )
-    except jekyll.JekyllError as error:
+    except JekyllError as error:
         item.failure = FileOutcome(name=source.name, outcome=FAILED, reason=str(error))
     except Exception as error:  # a parser bug must cost this file, never the rest of the import
         reason = f"could not be parsed: {type(error).__name__}: {error}"[:500]
@@ -73,14 +74,14 @@ def _read_bytes(source: SourceFile) -> tuple[bytes, datetime.datetime]:
     more than the size limit (checked before reading), never anything but a regular file (a FIFO would hang)."""
     # Folders below the one given are walked without following links: only the file itself can be one.
     if source.root is not None and source.path.is_symlink() and not _inside(source.path, source.root):
-        raise jekyll.JekyllError("a link to a file outside the folder being imported; not followed")
+        raise JekyllError("a link to a file outside the folder being imported; not followed")
     status = source.path.stat()
     if not stat.S_ISREG(status.st_mode):
-        raise jekyll.JekyllError("not a regular file")
-    if status.st_size > jekyll.MAX_FILE_BYTES:
-        raise jekyll.JekyllError(f"file is {status.st_size:,} bytes; the limit is {jekyll.MAX_FILE_BYTES:,}")
+        raise JekyllError("not a regular file")
+    if status.st_size > MAX_FILE_BYTES:
+        raise JekyllError(f"file is {status.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
     with open(source.path, "rb") as file:
-        data = file.read(jekyll.MAX_FILE_BYTES + 1)  # it may have grown since: decode() refuses it then
+        data = file.read(MAX_FILE_BYTES + 1)  # it may have grown since: decode() refuses it then
         mtime = os.fstat(file.fileno()).st_mtime
     return data, datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC)
 

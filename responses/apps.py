@@ -8,7 +8,7 @@ class ResponsesConfig(AppConfig):
     verbose_name = "Responses"
 
     def ready(self):
-        from blog.caching import add_page_params
+        from blog.page_cache import add_page_params
         from responses.threads import PAGE_PARAMETER
 
         # The post page's threads come a page at a time (?responses=2): the page cache must key by it.

@@ -182,7 +182,7 @@ def test_the_version_follows_its_scheduled_post_once(client, site, time_machine)
 
 def test_an_app_can_add_the_parameters_it_reads_inside_a_public_page(client, site):
     """responses shows a page of threads under a post (?responses=2); blog's view does not read it itself."""
-    from blog.caching import _added_params, add_page_params  # our own registry: restored below
+    from blog.page_cache import _added_params, add_page_params  # our own registry: restored below
 
     url = site[0].get_absolute_url()
     saved = dict(_added_params)

@@ -6,6 +6,7 @@ import pytest
 
 from blog.models import Post
 from jekyll import parse as jekyll
+from jekyll.front_matter import MAX_FILE_BYTES
 from jekyll.site import Site
 
 UTC = datetime.UTC
@@ -50,7 +51,7 @@ def test_nul_bytes_are_rejected():
 
 
 def test_oversized_file_is_rejected():
-    data = doc("title: Big", "x" * (jekyll.MAX_FILE_BYTES + 1))
+    data = doc("title: Big", "x" * (MAX_FILE_BYTES + 1))
     assert "the limit is" in reason(data)
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from blog.models import OldUrl, Post
 from jekyll import importer
-from jekyll.parse import MAX_FILE_BYTES
+from jekyll.front_matter import MAX_FILE_BYTES
 
 pytestmark = pytest.mark.django_db
 
