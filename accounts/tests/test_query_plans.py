@@ -4,33 +4,17 @@ posts or taggings, however many members and pieces there are (how: blog/tests/pl
 import re
 
 import pytest
-from django.utils import timezone
-from taggit.models import Tag
 
 from accounts import saved_pieces
 from accounts.models import Favourite
-from blog.models import Post, TaggedPost
-from blog.tests.plans import assert_no_full_scan
+from blog.tests.plans import assert_no_full_scan, make_posts_and_tags
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def data(django_user_model):
-    now = timezone.now()
-    posts = Post.objects.bulk_create(
-        Post(
-            title=f"Post {i}",
-            slug=f"post-{i}",
-            status=Post.Status.PUBLISHED if i % 7 else Post.Status.DRAFT,
-            published_at=now - timezone.timedelta(hours=i),
-        )
-        for i in range(200)
-    )
-    tags = Tag.objects.bulk_create(Tag(name=f"Tag {i}", slug=f"tag-{i}") for i in range(20))
-    TaggedPost.objects.bulk_create(
-        TaggedPost(content_object=post, tag=tags[(i + k) % 20]) for i, post in enumerate(posts) for k in range(3)
-    )
+    posts, tags = make_posts_and_tags()
     member = django_user_model.objects.create_user(email="m@example.org", password="pw")
     others = [django_user_model.objects.create_user(email=f"o{i}@example.org", password="pw") for i in range(5)]
     Favourite.objects.bulk_create(

@@ -6,31 +6,16 @@ import re
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from taggit.models import Tag
 
 from blog.models import Post, TaggedPost
-from blog.tests.plans import POSTGRES_FULL_SCAN, SQLITE_FULL_SCAN, assert_no_full_scan, plan
+from blog.tests.plans import POSTGRES_FULL_SCAN, SQLITE_FULL_SCAN, assert_no_full_scan, make_posts_and_tags, plan
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def data():
-    now = timezone.now()
-    posts = Post.objects.bulk_create(
-        Post(
-            title=f"Post {i}",
-            slug=f"post-{i}",
-            status=Post.Status.PUBLISHED if i % 7 else Post.Status.DRAFT,
-            published_at=now - timezone.timedelta(hours=i),
-        )
-        for i in range(200)
-    )
-    tags = Tag.objects.bulk_create(Tag(name=f"Tag {i}", slug=f"tag-{i}") for i in range(20))
-    TaggedPost.objects.bulk_create(
-        TaggedPost(content_object=post, tag=tags[(i + k) % 20]) for i, post in enumerate(posts) for k in range(3)
-    )
+    posts, tags = make_posts_and_tags()
     return {"tag": tags[3], "post_ids": [post.pk for post in posts[:10]]}
 
 
