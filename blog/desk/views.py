@@ -43,13 +43,20 @@ def _may_write(request) -> bool:
     return request.user.has_perm("blog.change_post") or request.user.has_perm("blog.add_post")
 
 
-@require_POST
-def preview(request):
-    """The body rendered exactly as the page will show it, with counts and gentle warnings (JSON)."""
+def _refused_preview(request):
+    """Why this request may not have a preview (the response to send), or None: writers only, rate-limited."""
     if not _may_write(request):
         return HttpResponseForbidden("You may not write posts.")
     if not allow(user=request.user, action="preview", limit=PREVIEWS_PER_MINUTE):
         return _too_many()
+    return None
+
+
+@require_POST
+def preview(request):
+    """The body rendered exactly as the page will show it, with counts and gentle warnings (JSON)."""
+    if (refusal := _refused_preview(request)) is not None:
+        return refusal
     body = _text(request, "body", MAX_BODY_CHARS)
     if body is None:
         return JsonResponse({"error": f"The text is over {MAX_BODY_CHARS:,} characters."}, status=413)
@@ -68,10 +75,8 @@ def preview(request):
 @require_POST
 def page_preview(request):
     """The whole page as readers will see it, from the editor's text (saved or not): never cached or indexed."""
-    if not _may_write(request):
-        return HttpResponseForbidden("You may not write posts.")
-    if not allow(user=request.user, action="preview", limit=PREVIEWS_PER_MINUTE):
-        return _too_many()
+    if (refusal := _refused_preview(request)) is not None:
+        return refusal
     body = _text(request, "body", MAX_BODY_CHARS)
     title = _text(request, "title", MAX_TITLE_CHARS)
     if body is None or title is None:
