@@ -1,8 +1,8 @@
 """Related posts for a post page: the public posts that share most of its tags, newest first among equals.
 
 Asked the obvious way (every public post joined to its tags, grouped, counted, sorted) the database walks
-the whole archive to find three posts: 220 ms a page at 100,000 posts, and the pages it reads on the
-way fill the worker's memory. Here the search starts from the post's own tags instead: each tag's
+the whole archive to find three posts, and the pages it reads on the way fill the worker's memory
+(numbers in docs/performance.md). Here the search starts from the post's own tags instead: each tag's
 newest ``CANDIDATES_PER_TAG`` other posts (one index range per tag), counted by how many of the tags
 they share; only those candidates are looked up, and the public ones ranked. A post's related posts
 are therefore chosen among recent writing on its subjects, which is what a reader would want anyway.

@@ -306,7 +306,7 @@ class Results:
         # By primary key alone, then public ones kept: the ranking query has already left drafts and
         # scheduled posts out, and a post unpublished since is dropped here. (With published()'s conditions
         # in the lookup, SQLite without table statistics walks the date index over every public post
-        # instead: 16 ms at 100,000 posts, against 0.1 ms.)
+        # instead; docs/performance.md has the numbers.)
         posts = Post.objects.for_list().in_bulk([pk for pk, _ in rows])
         return [
             Hit(post=posts[pk], snippet=highlight(snippet or ""))

@@ -120,7 +120,7 @@ def post_detail(request, slug):
 @require_safe
 @public_page
 def tag_list(request):
-    """Every tag in use, with its count (counted once per content version: 0.17 s at 100,000 posts).
+    """Every tag in use, with its count (counted once per content version; see docs/performance.md).
 
     The list is drawn once per content version too (a fragment): read only when that fragment is missing.
     """
