@@ -201,6 +201,25 @@ class TestOnThePage:
         )
         assert "<script" not in html and 'onerror="' not in html
 
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "<img src='{path}' alt='single \"quoted\" > alt'>",
+            "<img src={path} alt=unquoted>",
+            '<IMG ALT="a > b" SRC="{path}" onerror="alert(1)">',
+            '<img alt="first" src="{path}" alt="second">',
+        ],
+    )
+    def test_pictures_written_as_raw_html_are_found_however_they_were_quoted(self, media, raw):
+        # present_images reads tags with a pattern that relies on the sanitiser writing every attribute in
+        # double quotes: raw HTML in a post written any other way must still come out whole and inert.
+        stored = images.store_image(data=picture(640, 480))
+        post = PostFactory(body=raw.format(path=stored.path))
+        assert f'src="{stored.path}"' in post.body_html
+        assert 'width="640" height="480"' in post.body_html
+        assert "onerror" not in post.body_html and "alert" not in post.body_html
+        assert post.body_html.count("<img") == 1 and post.body_html.startswith("<p><img ")
+
     def test_the_public_media_url_is_used_when_set(self, media, settings):
         settings.MEDIA_PUBLIC_URL = "https://cdn.example.org/m"
         stored = images.store_image(data=picture(600, 400))
