@@ -167,11 +167,15 @@ def _row(run: ImportRun, position: int, outcome: FileOutcome, post_id: int | Non
     )
 
 
+def stale_before() -> datetime.datetime:
+    """A waiting or running run last moved before this has no worker looking after it."""
+    return timezone.now() - datetime.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+
 def retire_stale() -> int:
     """Runs no worker has moved for ``IMPORT_STALE_SECONDS`` end as stopped, saying why; how many there were."""
     now = timezone.now()
-    before = now - datetime.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
-    stale = ImportRun.objects.filter(status__in=ImportRun.ACTIVE, updated_at__lt=before)
+    stale = ImportRun.objects.filter(status__in=ImportRun.ACTIVE, updated_at__lt=stale_before())
     names = list(stale.exclude(upload_name="").values_list("upload_name", flat=True))
     retired = stale.filter(status=ImportRun.Status.QUEUED).update(
         status=ImportRun.Status.FAILED,

@@ -70,7 +70,7 @@ def _run_or_404(object_id) -> ImportRun:
     if not str(object_id).isdigit():
         raise Http404
     run = get_object_or_404(ImportRun.objects.select_related("uploaded_by"), pk=int(object_id))
-    if not run.finished and services.retire_stale():
+    if not run.finished and run.updated_at < services.stale_before() and services.retire_stale():
         run.refresh_from_db()
     return run
 
