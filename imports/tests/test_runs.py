@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from blog.models import Post
+from blog.tests.desk_helpers import editors_group
 from imports import services
 from imports.models import ImportOutcome, ImportRun
 from imports.tests.helpers import post_text, site_zip, upload, zip_bytes
@@ -24,7 +25,10 @@ def to_the_worker(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_large_upload_goes_through_the_database_queue_and_a_real_worker(client, editor, to_the_worker):
+def test_a_large_upload_goes_through_the_database_queue_and_a_real_worker(client, django_user_model, to_the_worker):
+    # Made here: an earlier test of this kind may have emptied the database of what migrations made.
+    editor = django_user_model.objects.create_user(email="e@example.org", password="x long enough", is_staff=True)
+    editor.groups.add(editors_group())
     client.force_login(editor)
     response = upload(client, ("my-site.zip", site_zip()))
     run = ImportRun.objects.get()
