@@ -157,14 +157,19 @@ def _row(run: ImportRun, position: int, outcome: FileOutcome, post_id: int | Non
     return ImportOutcome(
         run=run,
         position=position,
-        name=outcome.name[:1000],
+        name=_text(outcome.name)[:1000],
         outcome=kind,
         is_draft=outcome.outcome == DRAFT,
         post_id=post_id,
         slug=outcome.slug[:255],
-        reason=outcome.reason,
-        warnings=list(outcome.warnings),
+        reason=_text(outcome.reason),
+        warnings=[_text(warning) for warning in outcome.warnings],
     )
+
+
+def _text(value: str) -> str:
+    """PostgreSQL keeps no NUL in text or JSON; the importer's messages should carry none, and cannot."""
+    return value.replace("\x00", "\ufffd")
 
 
 def stale_before() -> datetime.datetime:

@@ -62,6 +62,19 @@ def with_declared_size(data: bytes, size: int) -> bytes:
     return data[: at + 24] + size.to_bytes(4, "little") + data[at + 28 :]
 
 
+def stored_uploads() -> list[str]:
+    """Every file in the private imports storage (its folders stay)."""
+    from imports.services import storage
+
+    found, folders = [], [""]
+    while folders:
+        folder = folders.pop()
+        subfolders, files = storage().listdir(folder)
+        found += [f"{folder}/{name}".lstrip("/") for name in files]
+        folders += [f"{folder}/{name}".lstrip("/") for name in subfolders]
+    return found
+
+
 def upload(client, *files: tuple[str, bytes], token: uuid.UUID | None = None):
     """Post files to the import form as a browser would."""
     sent = [SimpleUploadedFile(name, data) for name, data in files]

@@ -15,7 +15,7 @@ from blog.models import Post
 from blog.tests.desk_helpers import editors_group
 from imports import services
 from imports.models import ImportOutcome, ImportRun
-from imports.tests.helpers import post_text, site_zip, upload, zip_bytes
+from imports.tests.helpers import post_text, site_zip, stored_uploads, upload, zip_bytes
 from subscriptions.tests.factories import run_worker
 
 
@@ -45,6 +45,7 @@ def test_a_large_upload_goes_through_the_database_queue_and_a_real_worker(client
 
     run.refresh_from_db()
     assert (run.status, run.total, run.done, run.upload_name) == ("done", 3, 3, "")
+    assert stored_uploads() == []
     assert Post.objects.count() == 3
     done = client.get(response["Location"]).content.decode()
     assert "http-equiv" not in done

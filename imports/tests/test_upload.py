@@ -10,7 +10,7 @@ from django.urls import reverse
 from blog.models import Image, OldUrl, Post, Revision
 from imports import services
 from imports.models import ImportOutcome, ImportRun
-from imports.tests.helpers import post_text, site_entries, site_zip, upload, zip_bytes
+from imports.tests.helpers import post_text, site_entries, site_zip, stored_uploads, upload, zip_bytes
 
 
 def outcomes(run):
@@ -36,7 +36,7 @@ def test_a_small_jekyll_zip_is_imported_at_once_with_its_picture(editor_client, 
     assert set(Post.objects.get(slug="morning-light").tags.names()) == {"Rest", "Mornings"}
     # The stored upload is gone once the run is done.
     assert run.upload_name == ""
-    assert not any(services.storage().listdir("")[1])
+    assert stored_uploads() == []
 
 
 def test_uploading_the_same_zip_again_changes_nothing(editor_client):
@@ -187,3 +187,31 @@ def _file(name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, b"x")
+
+
+def test_a_double_submit_racing_past_the_first_check_still_makes_one_run(editor_client, editor, monkeypatch):
+    """The second request finds no run, then the first commits its own before the second inserts."""
+    token = uuid.uuid4()
+    real_retire = services.retire_stale
+
+    def first_request_commits_meanwhile():
+        ImportRun.objects.create(token=token, uploaded_by=editor, file_name="first.zip", sha256="0" * 64)
+        return real_retire()
+
+    monkeypatch.setattr(services, "retire_stale", first_request_commits_meanwhile)
+    response = upload(editor_client, ("my-site.zip", site_zip()), token=token)
+
+    run = ImportRun.objects.get()
+    assert run.file_name == "first.zip"
+    assert response["Location"] == run.get_absolute_url()
+    assert stored_uploads() == []  # the losing request's stored upload is gone
+
+
+def test_a_site_whose_configuration_cannot_be_read_is_reported_without_server_paths(editor_client):
+    entries = {"site/_config.yml": "permalink: [unclosed\n", "site/_posts/2024-01-01-a.md": post_text("A")}
+    upload(editor_client, ("site.zip", zip_bytes(entries)))
+    [row] = ImportRun.objects.get().outcomes.all()
+    assert row.outcome == "rejected"
+    assert row.name == "site"
+    assert "site not read" in row.reason
+    assert "/tmp" not in row.reason and "site-import-" not in row.reason
