@@ -72,6 +72,16 @@ def test_upload_a_jekyll_zip_follow_it_on_the_worker_and_read_the_outcome_table(
     narrow.goto(page.url)
     shot(narrow, "import-form-375")
 
+    # A broken zip is a form error, read out beside the field.
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    page.get_by_label("Files to import").set_input_files(str(broken))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("This is not a zip file, or it is damaged")
+    expect(page.get_by_label("Files to import")).to_have_attribute("aria-invalid", "true")
+    assert axe_violations(page) == []
+    shot(page, "import-form-error-1280")
+
     page.get_by_label("Files to import").set_input_files(str(archive))
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Waiting for the background worker to start this import.")
