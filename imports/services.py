@@ -105,7 +105,10 @@ def perform(*, run_id: int) -> str:
         status, error = ImportRun.Status.FAILED, str(refused)
     except Exception as failure:  # the run must end in a state a person can read, never stay "importing"
         logger.exception("import run %s stopped", run_id)
-        recorder.flush()
+        try:
+            recorder.flush()  # the outcomes of batches already saved
+        except Exception:  # the database itself may be what failed: the status below still tries
+            logger.exception("import run %s: its last outcomes could not be kept", run_id)
         status = ImportRun.Status.FAILED
         error = (
             f"The import stopped ({type(failure).__name__}). The files listed were saved; upload the same "
