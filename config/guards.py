@@ -66,11 +66,19 @@ class BodySizeMiddleware:
 
 
 class AdminOnlyUploadHandler(FileUploadHandler):
-    """Files are taken only by the admin (staff uploading pictures); anywhere else a file is a 400."""
+    """Files are taken only by the admin (staff uploading pictures), one per request except on the import
+    form (Markdown files, up to ``DATA_UPLOAD_MAX_NUMBER_FILES``); anywhere else a file is a 400."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.files = 0
 
     def new_file(self, *args, **kwargs):
         if not self.request.path.startswith(_admin_prefix()):
             raise TooManyFilesSent("Files are accepted only in the admin.")
+        self.files += 1
+        if self.files > 1 and self.request.path != _many_files_path():
+            raise TooManyFilesSent("One file at a time here.")
         super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data, start):
@@ -83,3 +91,8 @@ class AdminOnlyUploadHandler(FileUploadHandler):
 @cache
 def _admin_prefix() -> str:
     return reverse("admin:index")
+
+
+@cache
+def _many_files_path() -> str:
+    return reverse("admin:imports_importrun_add")

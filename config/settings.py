@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "responses",
     "django_tasks_db",
     "subscriptions",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +320,23 @@ SUBSCRIPTIONS_RETRY_SECONDS = int(os.environ.get("SUBSCRIPTIONS_RETRY_SECONDS", 
 SUBSCRIPTIONS_MAX_ATTEMPTS = int(os.environ.get("SUBSCRIPTIONS_MAX_ATTEMPTS", "8"))
 # ---- end of email subscriptions ----
 
+# ---- Imports from the admin (imports/) ----
+# A zip (or Markdown files) uploaded by staff; the request guard below must let the largest one through.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# What a zip may hold (checked from its directory before anything is unpacked).
+IMPORT_MAX_FILES = int(os.environ.get("IMPORT_MAX_FILES", "5000"))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+IMPORT_MAX_MARKDOWN_FILES = int(os.environ.get("IMPORT_MAX_MARKDOWN_FILES", "100"))
+# Up to this many files and bytes are imported while the person waits; more go to the task worker.
+IMPORT_INLINE_MAX_FILES = int(os.environ.get("IMPORT_INLINE_MAX_FILES", "10"))
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", str(512 * 1024)))
+# A run no worker has moved for this long is shown as stopped (the worker died, or none is running).
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "900"))
+# Uploads wait here for their run: private (never under MEDIA_ROOT, which the site serves). Several
+# machines need one folder they all see, or an S3 storage here with a private bucket.
+IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", VAR_DIR / "imports"))
+# ---- end of imports ----
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -359,6 +377,10 @@ IMAGE_ALLOWED_HOSTS = [
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": IMPORT_UPLOAD_DIR, "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 
@@ -413,15 +435,17 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 # The admin's bulk actions post one field per selected row (100 rows a page, plus a few).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
-# Only staff upload files (a picture at a time, in the admin); Django reads a body's files only for a view
-# that asks for them, and every such view is staff-only.
-DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Only staff upload files (a picture at a time, in the admin; config.guards refuses a second file anywhere but
+# the import form, whose own limit is a form error below twice this); Django reads a body's files only for a
+# view that asks for them, and every such view is staff-only.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * IMPORT_MAX_MARKDOWN_FILES
 FILE_UPLOAD_HANDLERS = [
     "config.guards.AdminOnlyUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# No request body may be larger: a picture (20 MB at most) with its form around it.
+# No request body may be larger: a picture (20 MB at most) or an import's zip (IMPORT_MAX_UPLOAD_BYTES, checked
+# against this by imports.checks) with its form around it.
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(21 * 1024 * 1024)))
 
 # One line per event on stdout, each with the request id, path and status (tracebacks folded in).

@@ -31,7 +31,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import connections
@@ -91,6 +91,7 @@ def import_paths(
     progress: Callable[[int, int, FileOutcome], None] | None = None,
     workers: int | None = None,
     config_files: Iterable[str | os.PathLike] | None = None,
+    name_root: str | os.PathLike | None = None,
 ) -> ImportReport:
     """Import every post file found under ``paths``, in batches (see the module's docstring).
 
@@ -99,10 +100,14 @@ def import_paths(
     committed, with (files done, total files, that file's outcome). ``workers`` is the number of processes
     rendering bodies: by default one per CPU when there are at least ``POOL_MIN_FILES`` files; 0 or 1
     renders here. ``config_files`` replace each site's ``_config.yml``, merged in the order given (as Jekyll's
-    ``--config a.yml,b.yml``).
+    ``--config a.yml,b.yml``). ``name_root``: name files (in outcomes, and as posts' source paths) by their
+    path inside this folder, for a folder whose place on disk means nothing (an upload unpacked in a
+    temporary folder), so the same upload names its files the same way each time.
     """
     report = ImportReport(dry_run=dry_run)
     sources, missing, report.sites, refused = collect(paths, config_files=config_files)
+    if name_root is not None:
+        sources, refused = _named_inside(Path(name_root), sources, refused)
     total = len(missing) + len(refused) + len(sources)
 
     def done(outcome: FileOutcome) -> None:
@@ -139,6 +144,19 @@ def import_paths(
         # to it: its ``change`` says whether it was created.)
         refresh_planner_statistics()
     return report
+
+
+def _named_inside(
+    root: Path, sources: list[SourceFile], refused: list[FileOutcome]
+) -> tuple[list[SourceFile], list[FileOutcome]]:
+    prefix = f"{root}{os.sep}"
+
+    def inside(name: str) -> str:
+        return name.removeprefix(prefix) if name.startswith(prefix) else name
+
+    sources = [replace(source, name=inside(source.name)) for source in sources]
+    refused = [replace(item, name=inside(item.name), reason=item.reason.replace(prefix, "")) for item in refused]
+    return sources, refused
 
 
 def _forget_queries() -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 WRITING = "writing"
 SECTIONS = [
-    (WRITING, "Writing", ["blog.post", "blog.image", "taggit.tag", "blog.sitesettings"]),
+    (WRITING, "Writing", ["blog.post", "blog.image", "taggit.tag", "blog.sitesettings", "imports.importrun"]),
     ("members", "Members", ["accounts.user", "accounts.favourite", "subscriptions.*"]),
     ("moderation", "Moderation", ["responses.*"]),
 ]

@@ -44,4 +44,5 @@ def editors_group():
         return group
     grant(apps, importlib.import_module("blog.migrations.0009_desk_editors_group").WRITING)
     grant(apps, importlib.import_module("responses.migrations.0002_editors_moderate").MODERATION)
+    grant(apps, importlib.import_module("imports.migrations.0002_editors_import").IMPORTING)
     return Group.objects.get(name=GROUP)
