@@ -177,19 +177,19 @@ class DeleteAccountForm(forms.Form):
         self.user = user
         self.providers = {}
         for provider in data_providers():
+            name = f"{provider.name}_choice"
             question = provider.deletion_question(user)
             if question is not None:
                 label, choices = question
-                name = f"{provider.name}_choice"
                 self.fields[name] = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect)
-                self.providers[name] = provider
+            self.providers[name] = provider
 
     def questions(self) -> list:
         """The other apps' questions, as bound fields."""
-        return [self[name] for name in self.providers]
+        return [self[name] for name in self.providers if name in self.fields]
 
     def forget_elsewhere(self) -> None:
-        """Let each app deal with its part, as the member answered, before the account goes."""
+        """Let each app deal with its part, as the member answered (None: not asked), before the account goes."""
         for name, provider in self.providers.items():
             provider.forget(self.user, self.cleaned_data.get(name))
 

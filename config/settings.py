@@ -271,7 +271,7 @@ ACCOUNT_FORMS = {
 }
 LOGIN_URL = "account_login"
 # Apps with their own part of a member's data, for "Download my data" and account deletion (accounts/providers.py).
-ACCOUNT_DATA_PROVIDERS = ["responses.privacy.provider"]
+ACCOUNT_DATA_PROVIDERS = ["responses.privacy.provider", "subscriptions.privacy.provider"]
 
 # Login lockout (django-axes). Staff log in through the members' login (accounts/admin.py), so one set of
 # limits holds for both. Five failures for one account from one address pause that pair for 15 minutes:
