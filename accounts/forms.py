@@ -18,6 +18,7 @@ from accounts.services import NOTE_MAX_LENGTH, normalise_note
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a forward path, and the column's size
 PASSWORD_MAX_LENGTH = 256
+LOGIN_CODE_MAX_LENGTH = 20  # allauth's codes are 6 to 9 characters, dashes included
 
 
 def _cap(field: forms.Field, limit: int) -> None:
@@ -116,6 +117,30 @@ class ResetPasswordForm(CappedInputMixin, allauth_forms.ResetPasswordForm):
         holders = set(addresses.proven_holders(email).values_list("pk", flat=True))
         self.users = [user for user in self.users if user.pk in holders]
         return email
+
+
+class RequestLoginCodeForm(CappedInputMixin, allauth_forms.RequestLoginCodeForm):
+    """A login code goes only to an account that proved it reads the address, as a reset link does.
+
+    Otherwise whoever signed up with someone else's address would have its owner log into their account
+    with the code (and confirm the address for them). Anyone else gets allauth's "no account with this
+    address" email; the page answers the same either way.
+    """
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if self._user is not None and not addresses.proven_holders(email).filter(pk=self._user.pk).exists():
+            self._user = None
+        return email
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        _cap(self.fields["code"], LOGIN_CODE_MAX_LENGTH)
+        self.fields["code"].label = "Your login code"
+        self.fields["code"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
 
 
 class ResetPasswordKeyForm(CappedInputMixin, allauth_forms.ResetPasswordKeyForm):
