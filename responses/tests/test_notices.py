@@ -94,6 +94,7 @@ def test_the_summary_lists_new_published_replies_by_others_once(smtp_server, ann
         assert hidden not in text and hidden not in html
     assert accepted.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert accepted.message["List-Unsubscribe"].startswith("<http")
+    assert b"List-Unsubscribe: <http" in accepted.raw  # one plain line, not an encoded word mail programs ignore
     assert NoticeEmail.objects.get().status == NoticeEmail.Status.SENT
     # The permalink lands on the reply's anchor.
     assert Client().get(permalink)["Location"].endswith(f"#response-{kind.pk}")
