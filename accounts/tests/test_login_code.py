@@ -133,3 +133,11 @@ def test_the_confirmation_email_and_the_welcome_page_say_how_to_log_in(client):
     subscriber = subscriptions.confirm_subscription(email="new@example.org")
     page = client.get(f"/subscribe/manage/{tokens.subscriber_token(subscriber.pk)}/").content.decode()
     assert "log in with a code" in page and f'href="{REQUEST}"' in page
+
+
+def test_a_member_without_a_password_is_shown_how_to_delete_the_account(client, follower):
+    client.force_login(follower)
+    assert f'href="{reverse("account_set_password")}"' in client.get(reverse("accounts:account")).content.decode()
+    page = client.get(reverse("accounts:delete")).content.decode()
+    assert f'href="{reverse("account_set_password")}"' in page and 'type="password"' not in page
+    assert "Choose a password" in client.get(reverse("account_set_password")).content.decode()
