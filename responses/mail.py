@@ -9,6 +9,7 @@ Addresses on the suppression list get nothing; a permanent refusal puts an addre
 """
 
 import datetime
+import html
 import smtplib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from blog.posts import site_url
@@ -28,7 +30,7 @@ from responses.models import NoticeEmail, Notices, Report
 from subscriptions import suppression
 from subscriptions.emails import from_address
 
-EXCERPT_CHARACTERS = 280
+EXCERPT_WORDS = 50
 
 
 @dataclass
@@ -122,8 +124,10 @@ def _message(*, template: str, subject: str, to: str, context: dict, headers=Non
     return message
 
 
-def _excerpt(text: str) -> str:
-    return Truncator(" ".join(text.split())).chars(EXCERPT_CHARACTERS)
+def _excerpt(body_html: str, words: int = EXCERPT_WORDS) -> str:
+    """The words as readers see them (no Markdown marks), on one line, cut at a word."""
+    text = html.unescape(strip_tags(body_html))
+    return Truncator(" ".join(text.split())).words(words)
 
 
 def replies_message(user, replies) -> EmailMultiAlternatives:
@@ -134,8 +138,8 @@ def replies_message(user, replies) -> EmailMultiAlternatives:
         {
             "post_title": reply.post.title,
             "name": reply.display_name,
-            "yours": _excerpt(reply.parent.body),
-            "excerpt": _excerpt(reply.body),
+            "yours": _excerpt(reply.parent.body_html, words=12),
+            "excerpt": _excerpt(reply.body_html),
             "url": site_url(reply.get_absolute_url()),
         }
         for reply in replies

@@ -73,7 +73,7 @@ def new_replies(*, user, since, until) -> list[Response]:
         _summarised_replies(until)
         .filter(parent__author=user, published_at__gt=since)
         .select_related("post", "author__responder", "parent")
-        .defer("body_html", "parent__body_html", *(f"post__{name}" for name in Post.TEXT_FIELDS))
+        .defer("body", "parent__body", *(f"post__{name}" for name in Post.TEXT_FIELDS))
         .order_by("published_at", "pk")
     )
 
