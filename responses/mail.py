@@ -8,10 +8,12 @@ twice, nothing goes twice. A claim left by a worker killed mid-way is taken up a
 Addresses on the suppression list get nothing; a permanent refusal puts an address on it.
 """
 
+import contextlib
 import datetime
 import html
 import smtplib
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -83,19 +85,23 @@ def _smtp_code(exc: smtplib.SMTPException) -> tuple[int, str]:
     return code, f"{code} {text}".strip()
 
 
-def deliver(row: NoticeEmail, message: EmailMultiAlternatives, *, on_sent=None) -> str:
-    """Send the claimed ``row``'s message and record the outcome; returns the row's new status."""
+def deliver(row: NoticeEmail, message: EmailMultiAlternatives, *, mailer, on_sent=None) -> str:
+    """Send the claimed ``row``'s message over ``mailer`` and record the outcome; returns the row's new status."""
     (address,) = message.to
     if suppression.suppressed([address]):
         return _record(row, NoticeEmail.Status.SUPPRESSED, "on the suppression list")
     attempts = row.attempts + 1
     try:
-        mailers.default.send_messages([message])
+        # One connection for the whole run, opened by the first message (send_messages alone opens one each).
+        mailer.open()
+        mailer.send_messages([message])
     except (smtplib.SMTPException, OSError) as exc:
         code, error = _smtp_code(exc) if isinstance(exc, smtplib.SMTPException) else (0, f"{type(exc).__name__}: {exc}")
         if code >= 500 and isinstance(exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)):
             suppression.suppress_address(email=address, reason=error)
             return _record(row, NoticeEmail.Status.SUPPRESSED, error, attempts=attempts)
+        if not isinstance(exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)):
+            mailer.close()  # the line may be down: the next message opens a fresh one
         final = attempts >= settings.SUBSCRIPTIONS_MAX_ATTEMPTS
         status = NoticeEmail.Status.FAILED if final else NoticeEmail.Status.WAITING
         return _record(row, status, error or type(exc).__name__, attempts=attempts)
@@ -163,63 +169,62 @@ def _queue_url() -> str:
     return site_url(reverse("admin:responses_response_changelist")) + "?queue=waiting"
 
 
+def _advance(user_id: int, until) -> None:
+    # Forward only: a summary retried late never moves the mark back.
+    Notices.objects.filter(user_id=user_id, replies_since__lt=until).update(replies_since=until)
+
+
 def send_replies_summaries(*, day: datetime.date, until: datetime.datetime) -> Outcome:
     """Each opted-in member with new replies gets one summary for ``day`` (none when there is nothing new)."""
     outcome = Outcome()
-    for choice in notices.reply_recipients(until=until):
-        user = choice.user
-        replies = notices.new_replies(user=user, since=choice.replies_since, until=until)
-        if not replies:
-            continue
-        row = claim(kind=NoticeEmail.Kind.REPLIES, recipient=user, day=day, covers_until=until)
-        if row is None:
-            continue
+    with contextlib.closing(mailers["default"]) as mailer:
+        for choice in notices.reply_recipients(until=until):
+            user = choice.user
+            replies = notices.new_replies(user=user, since=choice.replies_since, until=until)
+            row = claim(kind=NoticeEmail.Kind.REPLIES, recipient=user, day=day, covers_until=until) if replies else None
+            if row is None:
+                continue
+            message = replies_message(user, replies)
+            outcome.add(deliver(row, message, mailer=mailer, on_sent=partial(_advance, user.pk, until)))
+    return outcome
 
-        def advance(user_id=user.pk):
-            # Forward only: a summary retried late never moves the mark back.
-            Notices.objects.filter(user_id=user_id, replies_since__lt=until).update(replies_since=until)
 
-        outcome.add(deliver(row, replies_message(user, replies), on_sent=advance))
+def _to_moderators(*, kind: str, day: datetime.date, report=None, template: str, subject: str, context: dict):
+    outcome = Outcome()
+    with contextlib.closing(mailers["default"]) as mailer:
+        for user in notices.moderators():
+            row = claim(kind=kind, recipient=user, day=day, report=report)
+            if row is None:
+                continue
+            message = _message(template=template, subject=subject, to=user.email, context=context)
+            outcome.add(deliver(row, message, mailer=mailer))
     return outcome
 
 
 def send_moderation_summaries(*, day: datetime.date) -> Outcome:
     """Moderators get the day's counts and a link to the queue, only when something waits."""
-    outcome = Outcome()
     counts = notices.moderation_counts()
     if not (counts["held"] or counts["reports"]):
-        return outcome
-    context = {**counts, "queue_url": _queue_url()}
-    for user in notices.moderators():
-        row = claim(kind=NoticeEmail.Kind.MODERATION, recipient=user, day=day)
-        if row is None:
-            continue
-        message = _message(
-            template="moderation",
-            subject=f"Responses waiting for a look on {settings.SITE_NAME}",
-            to=user.email,
-            context=context,
-        )
-        outcome.add(deliver(row, message))
-    return outcome
+        return Outcome()
+    return _to_moderators(
+        kind=NoticeEmail.Kind.MODERATION,
+        day=day,
+        template="moderation",
+        subject=f"Responses waiting for a look on {settings.SITE_NAME}",
+        context={**counts, "queue_url": _queue_url()},
+    )
 
 
 def send_at_risk_alerts(*, report_id: int) -> Outcome:
     """Every moderator hears at once that someone may be at risk: a link to the admin, not the words."""
-    outcome = Outcome()
     report = Report.objects.filter(pk=report_id, reason=Report.Reason.AT_RISK, resolved_at=None).first()
     if report is None:
-        return outcome
-    context = {"response_url": site_url(reverse("admin:responses_response_change", args=[report.response_id]))}
-    for user in notices.moderators():
-        row = claim(kind=NoticeEmail.Kind.AT_RISK, recipient=user, day=timezone.localdate(), report=report)
-        if row is None:
-            continue
-        message = _message(
-            template="at_risk",
-            subject=f"Someone may be at risk: a report on {settings.SITE_NAME}",
-            to=user.email,
-            context=context,
-        )
-        outcome.add(deliver(row, message))
-    return outcome
+        return Outcome()
+    return _to_moderators(
+        kind=NoticeEmail.Kind.AT_RISK,
+        day=timezone.localdate(),
+        report=report,
+        template="at_risk",
+        subject=f"Someone may be at risk: a report on {settings.SITE_NAME}",
+        context={"response_url": site_url(reverse("admin:responses_response_change", args=[report.response_id]))},
+    )
