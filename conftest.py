@@ -67,3 +67,13 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that every mailer of the site sends to, for this test."""
+    from subscriptions.tests.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        settings.MAILERS = {"default": server.mailer}
+        yield server

@@ -18,6 +18,7 @@ from accounts.services import NOTE_MAX_LENGTH, normalise_note
 
 EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a forward path, and the column's size
 PASSWORD_MAX_LENGTH = 256
+LOGIN_CODE_MAX_LENGTH = 20  # allauth's codes are 6 to 9 characters, dashes included
 
 
 def _cap(field: forms.Field, limit: int) -> None:
@@ -118,6 +119,30 @@ class ResetPasswordForm(CappedInputMixin, allauth_forms.ResetPasswordForm):
         return email
 
 
+class RequestLoginCodeForm(CappedInputMixin, allauth_forms.RequestLoginCodeForm):
+    """A login code goes only to an account that proved it reads the address, as a reset link does.
+
+    Otherwise whoever signed up with someone else's address would have its owner log into their account
+    with the code (and confirm the address for them). Anyone else gets allauth's "no account with this
+    address" email; the page answers the same either way.
+    """
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if self._user is not None and not addresses.proven_holders(email).filter(pk=self._user.pk).exists():
+            self._user = None
+        return email
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        _cap(self.fields["code"], LOGIN_CODE_MAX_LENGTH)
+        self.fields["code"].label = "Your login code"
+        self.fields["code"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
+
+
 class ResetPasswordKeyForm(CappedInputMixin, allauth_forms.ResetPasswordKeyForm):
     pass
 
@@ -177,19 +202,19 @@ class DeleteAccountForm(forms.Form):
         self.user = user
         self.providers = {}
         for provider in data_providers():
+            name = f"{provider.name}_choice"
             question = provider.deletion_question(user)
             if question is not None:
                 label, choices = question
-                name = f"{provider.name}_choice"
                 self.fields[name] = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect)
-                self.providers[name] = provider
+            self.providers[name] = provider
 
     def questions(self) -> list:
         """The other apps' questions, as bound fields."""
-        return [self[name] for name in self.providers]
+        return [self[name] for name in self.providers if name in self.fields]
 
     def forget_elsewhere(self) -> None:
-        """Let each app deal with its part, as the member answered, before the account goes."""
+        """Let each app deal with its part, as the member answered (None: not asked), before the account goes."""
         for name, provider in self.providers.items():
             provider.forget(self.user, self.cleaned_data.get(name))
 

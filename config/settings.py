@@ -269,10 +269,18 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
     "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "accounts.forms.ConfirmLoginCodeForm",
 }
+# A member made by subscribing has no password: they (and anyone) may log in with a code emailed to the
+# address. allauth limits it: a code per address three times a minute (20 a minute per visitor), three
+# tries per code, and the code lasts ten minutes; an unknown address gets the same page and an email
+# saying there is no account. Only an address its owner proved counts (accounts.forms).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = int(os.environ.get("ACCOUNT_LOGIN_BY_CODE_TIMEOUT", str(10 * 60)))
 LOGIN_URL = "account_login"
 # Apps with their own part of a member's data, for "Download my data" and account deletion (accounts/providers.py).
-ACCOUNT_DATA_PROVIDERS = ["responses.privacy.provider"]
+ACCOUNT_DATA_PROVIDERS = ["responses.privacy.provider", "subscriptions.privacy.provider"]
 
 # Login lockout (django-axes). Staff log in through the members' login (accounts/admin.py), so one set of
 # limits holds for both. Five failures for one account from one address pause that pair for 15 minutes:

@@ -14,6 +14,7 @@ from responses import moderation, rules
 from responses.models import (
     Ban,
     ModerationLog,
+    NoticeEmail,
     PostResponses,
     Report,
     Responder,
@@ -289,4 +290,21 @@ class ResponderAdmin(admin.ModelAdmin):
     readonly_fields = ["user"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NoticeEmail)
+class NoticeEmailAdmin(admin.ModelAdmin):
+    """Who was sent which email about responses, and how it went (written by the worker only)."""
+
+    list_display = ["day", "kind", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["kind", "status", "day"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "claimed_at"
+    list_select_related = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

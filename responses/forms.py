@@ -70,3 +70,22 @@ class ReportForm(_Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
+
+
+class NoticesForm(_Form):
+    replies = forms.BooleanField(
+        label="A daily summary of replies to my responses",
+        required=False,
+        help_text="One email a day at most, only when someone replied. Off unless you turn it on.",
+    )
+    moderation = forms.BooleanField(
+        label="Moderation emails",
+        required=False,
+        help_text="A daily summary when responses or reports wait for a look, and an email at once when "
+        "someone may be at risk.",
+    )
+
+    def __init__(self, *args, moderator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not moderator:
+            del self.fields["moderation"]

@@ -134,6 +134,9 @@ class Response(models.Model):
     # Sent with the form, so a second submit of the same form finds the first response, not a new one.
     key = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When readers could first see it (written by a trusted member, or approved): replies are summarised
+    # by this moment, so one held for a look is not missed, and one hidden then approved is not told twice.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +150,7 @@ class Response(models.Model):
             models.Index(fields=["post", "parent", "created_at"], name="response_thread_idx"),
             models.Index(fields=["author", "created_at"], name="response_author_recent_idx"),
             models.Index(fields=["status", "created_at"], name="response_status_idx"),
+            models.Index(fields=["published_at"], name="response_published_idx"),
         ]
 
     def __str__(self):
@@ -302,3 +306,72 @@ class ModerationLog(models.Model):
 
     def __str__(self):
         return f"{self.actor_name} {self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notices(models.Model):
+    """Which emails about responses a member wants (no row: the defaults)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True)
+    replies = models.BooleanField(
+        "A daily summary of replies to my responses", default=False, help_text="Off unless the member asks."
+    )
+    # The next summary tells of replies published after this moment (set on opting in, moved by each one sent).
+    replies_since = models.DateTimeField(null=True, blank=True, editable=False)
+    moderation = models.BooleanField(
+        "Moderation emails (staff)",
+        default=True,
+        help_text="A daily summary of held and reported responses, and an email at once for an at-risk report.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "email notices"
+
+    def __str__(self):
+        return f"Notices for member {self.user_id}"
+
+
+class NoticeEmail(models.Model):
+    """One email about responses to one member: claimed (committed) before it is sent, so none goes twice.
+
+    A daily summary is unique per (kind, recipient, day); an at-risk alert per (recipient, report).
+    """
+
+    class Kind(models.TextChoices):
+        REPLIES = "replies", "daily replies summary"
+        MODERATION = "moderation", "daily moderation summary"
+        AT_RISK = "at_risk", "at-risk report"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "sending"
+        WAITING = "waiting", "waiting to retry"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+        SUPPRESSED = "suppressed", "suppressed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # A replies summary covers replies published up to this moment.
+    covers_until = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        get_latest_by = "claimed_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "day"], condition=Q(report=None), name="notice_email_once_a_day"
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "report"], condition=Q(report__isnull=False), name="notice_email_once_a_report"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to member {self.recipient_id} on {self.day}: {self.status}"

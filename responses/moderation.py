@@ -40,7 +40,11 @@ def moderate(*, actor, responses, action: str, reason: str = "") -> int:
         rows = list(Response.objects.select_for_update().filter(pk__in=ids))
         changed = [row for row in rows if row.status != status]
         touches_public = any(Response.Status.PUBLISHED in (row.status, status) for row in changed)
-        Response.objects.filter(pk__in=[row.pk for row in changed]).update(status=status, updated_at=timezone.now())
+        now = timezone.now()
+        Response.objects.filter(pk__in=[row.pk for row in changed]).update(status=status, updated_at=now)
+        if status == Response.Status.PUBLISHED:
+            # The first time readers see it; approved again after a hide, it is not news.
+            Response.objects.filter(pk__in=[row.pk for row in changed], published_at=None).update(published_at=now)
         Report.objects.filter(response_id__in=ids, resolved_at=None).update(resolved_at=timezone.now())
         ModerationLog.objects.bulk_create(
             [_log(actor=actor, action=action, response=row, member=row.author, reason=reason) for row in rows]

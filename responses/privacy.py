@@ -7,7 +7,7 @@ import datetime
 
 from blog.posts import site_url
 from responses import services
-from responses.models import Responder, Response
+from responses.models import NoticeEmail, Notices, Responder, Response
 
 KEEP = "keep"
 DELETE = "delete"
@@ -21,11 +21,21 @@ class ResponsesData:
     name = "responses"
 
     def export(self, user) -> dict:
-        """The member's display name and every response they wrote, in any state (two queries)."""
+        """The member's display name, email choices and every response they wrote, in any state (four queries)."""
         responder = Responder.objects.filter(user=user).first()
+        choice = Notices.objects.filter(user=user).first()
+        emails = NoticeEmail.objects.filter(recipient=user).order_by("claimed_at", "pk")
         rows = Response.objects.filter(author=user).select_related("post").order_by("created_at", "pk")
         return {
             "display_name": responder.display_name if responder else None,
+            "email_notices": {
+                "replies_summary": choice.replies if choice else False,
+                "moderation_emails": choice.moderation if choice else True,
+                "sent": [
+                    {"kind": row.kind, "day": row.day.isoformat(), "status": row.status, "sent_at": _iso(row.sent_at)}
+                    for row in emails
+                ],
+            },
             "items": [
                 {
                     "post": site_url(row.post.get_absolute_url()),

@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from blog.caching import bump_on_commit
-from responses import markdown, rules
-from responses.models import BODY_MAX_LENGTH, Report, Responder, Response, WordRule
+from responses import markdown, rules, tasks
+from responses.models import BODY_MAX_LENGTH, Notices, Report, Responder, Response, WordRule
 
 
 class Refused(Exception):
@@ -95,6 +95,7 @@ def response_create(*, user, post, body: str, key, parent: Response | None = Non
         key=key,
         by_writer=user.is_staff,
         status=Response.Status.HELD if held else Response.Status.PUBLISHED,
+        published_at=None if held else timezone.now(),
     )
     try:
         with transaction.atomic():
@@ -161,12 +162,36 @@ def report_create(*, user, response: Response, reason: str, text: str = "") -> R
         raise Refused("Please choose a reason.")
     try:
         with transaction.atomic():
-            report, _ = Report.objects.get_or_create(
+            report, created = Report.objects.get_or_create(
                 response=response, reporter=user, defaults={"reason": reason, "text": text.strip()[:1000]}
             )
     except IntegrityError:
-        report = Report.objects.get(response=response, reporter=user)
+        report, created = Report.objects.get(response=response, reporter=user), False
+    if created and report.reason == Report.Reason.AT_RISK:
+        # Moderators hear at once, from the worker: the reporter's request never waits on a mail server.
+        transaction.on_commit(lambda: tasks.alert_at_risk.enqueue(report.pk))
     return report
+
+
+def notices_set(*, user, replies: bool, moderation: bool | None = None) -> Notices:
+    """The member's choice of emails about responses; turning the replies summary on starts it from now.
+
+    ``moderation`` (None: unchanged) only means something for staff who moderate.
+    """
+    with transaction.atomic():
+        choice, _ = Notices.objects.select_for_update().get_or_create(user=user)
+        if replies and not (choice.replies and choice.replies_since):
+            choice.replies_since = timezone.now()
+        choice.replies = replies
+        if moderation is not None:
+            choice.moderation = moderation
+        choice.save()
+    return choice
+
+
+def replies_summary_stop(*, user_id: int) -> None:
+    """Stop the daily replies summary (the one-click link in it; no login, so by the member's number)."""
+    Notices.objects.filter(user_id=user_id).update(replies=False, updated_at=timezone.now())
 
 
 def member_forget(*, user, delete_responses: bool) -> None:

@@ -12,4 +12,6 @@ urlpatterns = [
     path("responses/<int:pk>/report/", views.report, name="report"),
     path("responses/support/", views.support, name="support"),
     path("responses/display-name/", views.display_name, name="display-name"),
+    path("responses/notices/", views.notices_choice, name="notices"),
+    path("responses/stop/<str:token>/", views.stop, name="stop"),
 ]

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.models import Post
-from responses import rules, services, threads
-from responses.forms import DisplayNameForm, EditForm, ReportForm, ResponseForm
-from responses.models import PostResponses, Report, Responder, Response, SupportResource
+from responses import notices, rules, services, threads, tokens
+from responses.forms import DisplayNameForm, EditForm, NoticesForm, ReportForm, ResponseForm
+from responses.models import Notices, PostResponses, Report, Responder, Response, SupportResource
 
 HELD_MESSAGE = "Thank you. Your response is waiting for a kind look from us before others see it."
 
@@ -189,3 +190,37 @@ def display_name(request):
         return render(request, "responses/display_name_again.html", {"form": form}, status=400)
     messages.success(request, "Your display name is saved.")
     return HttpResponseRedirect(reverse("accounts:account"))
+
+
+@never_cache
+@require_POST
+@login_required
+def notices_choice(request):
+    """The member's emails about responses, from the account page (a checkbox left out means off)."""
+    moderator = notices.can_moderate(request.user)
+    form = NoticesForm(request.POST, moderator=moderator)
+    form.is_valid()  # two checkboxes: nothing to refuse
+    services.notices_set(
+        user=request.user,
+        replies=form.cleaned_data.get("replies", False),
+        moderation=form.cleaned_data.get("moderation", False) if moderator else None,
+    )
+    messages.success(request, "Your email choices are saved.")
+    return HttpResponseRedirect(reverse("accounts:account") + "#email-notices")
+
+
+# No CSRF token: mail programs POST here on the member's behalf (RFC 8058); the signed link is the proof,
+# and the view only ever turns an email off.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def stop(request, token):
+    """The replies summary's one-click stop: GET shows a button (link scanners stop nothing); POST stops."""
+    pk = tokens.member_pk_from_token(token)
+    choice = Notices.objects.filter(user_id=pk).first() if pk is not None else None
+    if choice is None:
+        return render(request, "responses/stop.html", {"bad_link": True}, status=400)
+    if request.method == "POST":
+        services.replies_summary_stop(user_id=choice.user_id)
+        return render(request, "responses/stopped.html")
+    return render(request, "responses/stop.html", {"receiving": choice.replies})

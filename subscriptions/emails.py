@@ -69,6 +69,7 @@ def confirmation_message(email: str) -> EmailMultiAlternatives:
         "SITE_NAME": settings.SITE_NAME,
         "confirm_url": site_url(reverse("subscriptions:confirm", kwargs={"token": token})),
         "subscribe_url": site_url(reverse("subscriptions:subscribe")),
+        "login_code_url": site_url(reverse("account_request_login_code")),
     }
     return EmailMultiAlternatives(
         subject=f"Confirm your subscription to {settings.SITE_NAME}",

@@ -2,8 +2,8 @@
 
 from django import template
 
-from responses import threads
-from responses.forms import DisplayNameForm
+from responses import notices, threads
+from responses.forms import DisplayNameForm, NoticesForm
 from responses.models import Responder
 
 register = template.Library()
@@ -33,3 +33,13 @@ def display_name_section(context):
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("responses/account_notices.html", takes_context=True)
+def notices_section(context):
+    """The account page's part: which emails about responses the member wants."""
+    user = context["user"]
+    choice = notices.member_notices(user)
+    moderator = notices.can_moderate(user)
+    form = NoticesForm(initial={"replies": choice.replies, "moderation": choice.moderation}, moderator=moderator)
+    return {"form": form, "moderator": moderator, "csrf_token": context.get("csrf_token")}
