@@ -192,7 +192,7 @@ def send_replies_summaries(*, day: datetime.date, until: datetime.datetime) -> O
 def _to_moderators(*, kind: str, day: datetime.date, report=None, template: str, subject: str, context: dict):
     outcome = Outcome()
     with contextlib.closing(mailers["default"]) as mailer:
-        for user in notices.moderators():
+        for user in notices.moderators(urgent=kind == NoticeEmail.Kind.AT_RISK):
             row = claim(kind=kind, recipient=user, day=day, report=report)
             if row is None:
                 continue

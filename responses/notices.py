@@ -23,17 +23,23 @@ def can_moderate(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm(MODERATE_PERMISSION)
 
 
-def moderators():
-    """Active staff allowed to moderate responses who did not turn moderation emails off."""
+def moderators(*, urgent: bool = False):
+    """Active staff allowed to moderate responses who did not turn moderation emails off.
+
+    ``urgent`` (someone may be at risk): when every moderator turned them off, all of them still hear.
+    """
     opted_out = Notices.objects.filter(user=OuterRef("pk"), moderation=False)
     # Permissions live in the database (groups and members): Django's model backend answers for them.
-    return (
+    everyone = (
         get_user_model()
         .objects.with_perm(MODERATE_PERMISSION, is_active=True, include_superusers=True, backend=_MODEL_BACKEND)
         .filter(is_staff=True)
-        .exclude(Exists(opted_out))
         .order_by("pk")
     )
+    listening = everyone.exclude(Exists(opted_out))
+    if urgent and not listening.exists():
+        return everyone
+    return listening
 
 
 def _summarised_replies(until):

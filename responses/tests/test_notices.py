@@ -223,6 +223,17 @@ def test_an_at_risk_report_alerts_moderators_at_once_through_the_worker(smtp_ser
     assert len(smtp_server.handler.accepted) == 1
 
 
+def test_an_at_risk_alert_reaches_every_moderator_when_all_turned_moderation_emails_off(smtp_server, editor, client):
+    services.notices_set(user=editor, replies=False, moderation=False)
+    quiet = make_moderator("quiet@example.org")
+    services.notices_set(user=quiet, replies=False, moderation=False)
+    worrying = make_response(post=PostFactory(), author=make_member("Bea"), body="Words that worry me.")
+    client.force_login(make_member("Ann"))
+    client.post(f"/responses/{worrying.pk}/report/", {"reason": Report.Reason.AT_RISK})
+    run_worker()
+    assert sorted(r for m in smtp_server.handler.accepted for r in m.recipients) == sorted([editor.email, quiet.email])
+
+
 def test_suppressed_addresses_get_nothing_and_a_permanent_refusal_suppresses(smtp_server, ann, editor):
     SubscriberFactory(email=ann.email, suppressed_at=timezone.now(), suppressed_reason="550 earlier")
     smtp_server.handler.refuse[editor.email] = "550 5.1.1 No such user"
