@@ -62,7 +62,7 @@ class Wire:
     boundary: str = field(default_factory=lambda: f"====={secrets.token_hex(8)}==")
     _shared: dict = field(default_factory=dict, compare=False)
 
-    def _shared_for(self, policy) -> tuple[list[tuple[str, str]], str, str]:
+    def _shared_for(self, policy) -> tuple[list[tuple[str, str]], object, str, str]:
         key = _policy_key(policy)
         if key not in self._shared:
             nl = policy.linesep
@@ -77,7 +77,10 @@ class Wire:
                     f"Content-Transfer-Encoding: quoted-printable\n\n{head}"
                 ).replace("\n", nl)
 
-            self._shared[key] = (folded, part("plain", self.text_head), part("html", self.html_head))
+            # Parsed once: the generator asks for the content type twice per message, and parsing the
+            # raw text each time cost more than writing the whole message.
+            content_type = policy.header_factory("Content-Type", f'multipart/alternative; boundary="{self.boundary}"')
+            self._shared[key] = (folded, content_type, part("plain", self.text_head), part("html", self.html_head))
         return self._shared[key]
 
     def message(self, *, policy, to: str, own_headers: dict[str, str], text_tail: str, html_tail: str):
@@ -85,7 +88,7 @@ class Wire:
         own = {"To": to, **own_headers}
         if not all(value.isascii() and "\r" not in value and "\n" not in value for value in own.values()):
             return None
-        folded, text_part, html_part = self._shared_for(policy)
+        folded, content_type, text_part, html_part = self._shared_for(policy)
         nl = policy.linesep
         msg = email.message.EmailMessage(policy=policy)
         # Raw values are written as they are (long ones refolded by the generator); the shared ones were
@@ -100,7 +103,7 @@ class Wire:
             msg.set_raw(name, value)
         for name, value in folded[2:]:
             msg.set_raw(name, value)
-        msg.set_raw("Content-Type", f'multipart/alternative; boundary="{self.boundary}"')
+        msg.set_raw("Content-Type", content_type)
         # The body as its encoded MIME text: backends ask for the bytes, which the generator writes as is.
         msg.set_payload(
             text_part
