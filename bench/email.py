@@ -130,12 +130,14 @@ def _cpu_seconds(pid: int) -> tuple[float, float]:
     return int(fields[11]) / ticks, int(fields[12]) / ticks
 
 
-def run(subscribers: int, small: int, timeout: float, root: Path = ROOT, profile: str = "") -> dict:
+def run(
+    subscribers: int, small: int, timeout: float, root: Path = ROOT, profile: str = "", delay_ms: float = 0
+) -> dict:
     """One measurement of the code in ``root`` (this tree, or an older commit's files for comparison)."""
     from subscriptions.tests.smtp import RecordingHandler, SMTPServer
 
     base = Path(tempfile.mkdtemp(prefix="bench-email-"))
-    handler = RecordingHandler(keep_bodies=False)
+    handler = RecordingHandler(keep_bodies=False, delay=delay_ms / 1000)
     load_before = os.getloadavg()[0]
     try:
         with SMTPServer(handler) as server:
@@ -212,7 +214,7 @@ def _report(r: dict) -> None:
     )
 
 
-def _compare(reference: str, subscribers: int, timeout: float) -> None:
+def _compare(reference: str, subscribers: int, timeout: float, delay_ms: float) -> None:
     """Measure ``reference`` (a commit) and this tree one after the other, then print their ratios."""
     older = Path(tempfile.mkdtemp(prefix="bench-email-ref-"))
     try:
@@ -222,7 +224,7 @@ def _compare(reference: str, subscribers: int, timeout: float) -> None:
         results = []
         for label, root in [(reference, older), ("this tree", ROOT)]:
             _say(f"{label}:")
-            results.append(run(subscribers, small=100, timeout=timeout, root=root))
+            results.append(run(subscribers, small=100, timeout=timeout, root=root, delay_ms=delay_ms))
             _report(results[-1])
     finally:
         shutil.rmtree(older, ignore_errors=True)
@@ -250,6 +252,9 @@ def main(argv=None) -> None:
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--profile", default="", help="write the worker's cProfile statistics to this file")
     parser.add_argument("--compare", default="", metavar="COMMIT", help="measure COMMIT first, then this tree")
+    parser.add_argument(
+        "--server-delay-ms", type=float, default=0, help="the SMTP server waits this long to answer RCPT and DATA"
+    )
     options = parser.parse_args(argv)
     if options.command == "step":
         _setup()
@@ -263,9 +268,17 @@ def main(argv=None) -> None:
         return
     _say(f"bench.email: one essay to {options.subscribers:,} subscribers, one worker, local SMTP server")
     if options.compare:
-        _compare(options.compare, options.subscribers, options.timeout)
+        _compare(options.compare, options.subscribers, options.timeout, options.server_delay_ms)
         return
-    _report(run(options.subscribers, small=100, timeout=options.timeout, profile=options.profile))
+    _report(
+        run(
+            options.subscribers,
+            small=100,
+            timeout=options.timeout,
+            profile=options.profile,
+            delay_ms=options.server_delay_ms,
+        )
+    )
 
 
 if __name__ == "__main__":
