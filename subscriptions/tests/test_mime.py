@@ -85,3 +85,10 @@ def test_an_international_address_is_left_to_django():
     raw = message.message(policy=email.policy.SMTP).as_bytes()
     assert b"To: reader@xn--bcher-kva.example\r\n" in raw
     assert parse(raw).get_body(("plain",)).get_content() == message.body.replace("\n", "\r\n")
+
+
+def test_a_line_break_in_a_title_cannot_add_a_header():
+    raw = prepared(title="Tea\r\nBcc: someone@example.org").message(policy=email.policy.SMTP).as_bytes()
+    assert b"\r\nBcc:" not in raw.partition(b"\r\n\r\n")[0]
+    assert parse(raw)["Bcc"] is None
+    assert parse(raw)["Subject"] == "Tea\r\nBcc: someone@example.org"
