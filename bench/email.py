@@ -91,7 +91,7 @@ def step_statuses() -> dict:
 # ---- the orchestrator ------------------------------------------------------------------------------
 
 
-def _environment(var_dir: Path, smtp_url: str) -> dict:
+def _environment(var_dir: Path, smtp_url: str, root: Path) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DJANGO_VAR_DIR=str(var_dir),
@@ -100,16 +100,16 @@ def _environment(var_dir: Path, smtp_url: str) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DJANGO_LOG_LEVEL="WARNING",
         EMAIL_URL=smtp_url,
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
     )
     if os.environ.get("BENCH_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     return env
 
 
-def _step(env: dict, *args: str) -> dict:
+def _step(env: dict, root: Path, *args: str) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "bench.email", "step", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "bench.email", "step", *args], cwd=root, env=env, capture_output=True, text=True
     )
     if result.returncode != 0:
         raise RuntimeError(f"step {args} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -123,29 +123,44 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User plus system CPU time the process has used (wall time on a busy machine says less)."""
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU time the process has used (wall time on a busy machine says less)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / ticks, int(fields[12]) / ticks
 
 
-def run(subscribers: int, small: int, timeout: float) -> dict:
+def run(
+    subscribers: int, small: int, timeout: float, root: Path = ROOT, profile: str = "", delay_ms: float = 0
+) -> dict:
+    """One measurement of the code in ``root`` (this tree, or an older commit's files for comparison)."""
     from subscriptions.tests.smtp import RecordingHandler, SMTPServer
 
     base = Path(tempfile.mkdtemp(prefix="bench-email-"))
-    handler = RecordingHandler(keep_bodies=False)
+    handler = RecordingHandler(keep_bodies=False, delay=delay_ms / 1000)
+    load_before = os.getloadavg()[0]
     try:
         with SMTPServer(handler) as server:
-            env = _environment(base / "var", server.url)
-            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-            _step(env, "subscribers", str(small))
-            publish_small = _step(env, "publish", "--repeats", "11")
-            _step(env, "subscribers", str(subscribers))
-            publish_full = _step(env, "publish", "--repeats", "11", "--keep-last")
+            env = _environment(base / "var", server.url, root)
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=root, env=env, check=True)
+            _step(env, root, "subscribers", str(small))
+            publish_small = _step(env, root, "publish", "--repeats", "11")
+            _step(env, root, "subscribers", str(subscribers))
+            publish_full = _step(env, root, "publish", "--repeats", "11", "--keep-last")
             server_cpu_started = time.process_time()
+            profiler = ["-m", "cProfile", "-o", profile] if profile else []
             worker = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"],
-                cwd=ROOT,
+                [
+                    sys.executable,
+                    *profiler,
+                    "manage.py",
+                    "db_worker",
+                    "--no-reload",
+                    "--no-startup-delay",
+                    "--interval",
+                    "0.1",
+                ],
+                cwd=root,
                 env=env,
             )
             try:
@@ -156,13 +171,13 @@ def run(subscribers: int, small: int, timeout: float) -> dict:
                     time.time() - publish_full["finished_at"] - (time.monotonic() - handler.last_accepted_at)
                 )
                 peak_rss = _peak_rss_mb(worker.pid)
-                worker_cpu = _cpu_seconds(worker.pid)
+                worker_user, worker_system = _cpu_seconds(worker.pid)
                 # This process is the SMTP server (its thread) plus a light polling loop.
                 server_cpu = time.process_time() - server_cpu_started
             finally:
                 worker.terminate()
                 worker.wait(30)
-            statuses = _step(env, "statuses")
+            statuses = _step(env, root, "statuses")
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return {
@@ -174,11 +189,55 @@ def run(subscribers: int, small: int, timeout: float) -> dict:
         "small": small,
         "last_delivery_s": last_delivery_s,
         "worker_peak_rss_mb": peak_rss,
-        "worker_cpu_s": worker_cpu,
+        "worker_cpu_s": worker_user + worker_system,
+        "worker_user_s": worker_user,
+        "worker_system_s": worker_system,
         "server_cpu_s": server_cpu,
-        "load_average": os.getloadavg(),
+        "load": (load_before, os.getloadavg()[0]),
         "statuses": statuses,
     }
+
+
+def _report(r: dict) -> None:
+    _say(f"  accepted by the SMTP server: {r['accepted']:,} ({r['distinct_recipients']:,} distinct recipients)")
+    _say(f"  delivery states: {r['statuses']}")
+    _say(
+        f"  publish request: {r['publish_ms_small']:.1f} ms at {r['small']} subscribers, "
+        f"{r['publish_ms_full']:.1f} ms at {r['subscribers']:,} (median of 11)"
+    )
+    _say(f"  publish to last delivery: {r['last_delivery_s']:.1f} s (target < 120 s)")
+    _say(f"  worker peak RSS: {r['worker_peak_rss_mb']:.0f} MB (target < 200 MB)")
+    _say(
+        f"  CPU time: worker {r['worker_cpu_s']:.1f} s (user {r['worker_user_s']:.1f}, system "
+        f"{r['worker_system_s']:.1f}), SMTP server {r['server_cpu_s']:.1f} s; "
+        f"load average {r['load'][0]:.1f} before, {r['load'][1]:.1f} after"
+    )
+
+
+def _compare(reference: str, subscribers: int, timeout: float, delay_ms: float) -> None:
+    """Measure ``reference`` (a commit) and this tree one after the other, then print their ratios."""
+    older = Path(tempfile.mkdtemp(prefix="bench-email-ref-"))
+    try:
+        # The commit's files only (git archive): nothing in the repository changes.
+        archive = subprocess.run(["git", "archive", reference], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(older)], input=archive, check=True)
+        results = []
+        for label, root in [(reference, older), ("this tree", ROOT)]:
+            _say(f"{label}:")
+            results.append(run(subscribers, small=100, timeout=timeout, root=root, delay_ms=delay_ms))
+            _report(results[-1])
+    finally:
+        shutil.rmtree(older, ignore_errors=True)
+    before, after = results
+    _say(f"this tree against {reference} (before / after):")
+    for key, name in [
+        ("last_delivery_s", "publish to last delivery"),
+        ("worker_cpu_s", "worker CPU"),
+        ("server_cpu_s", "SMTP server CPU"),
+        ("worker_peak_rss_mb", "worker peak RSS"),
+        ("publish_ms_full", "publish request"),
+    ]:
+        _say(f"  {name}: {before[key]:.1f} / {after[key]:.1f} = {before[key] / after[key]:.2f}x")
 
 
 def main(argv=None) -> None:
@@ -191,6 +250,11 @@ def main(argv=None) -> None:
     step.add_argument("--keep-last", action="store_true")
     parser.add_argument("--subscribers", type=int, default=int(os.environ.get("BENCH_SUBSCRIBERS", "10000")))
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--profile", default="", help="write the worker's cProfile statistics to this file")
+    parser.add_argument("--compare", default="", metavar="COMMIT", help="measure COMMIT first, then this tree")
+    parser.add_argument(
+        "--server-delay-ms", type=float, default=0, help="the SMTP server waits this long to answer RCPT and DATA"
+    )
     options = parser.parse_args(argv)
     if options.command == "step":
         _setup()
@@ -203,18 +267,17 @@ def main(argv=None) -> None:
         sys.stdout.write(json.dumps(result) + "\n")
         return
     _say(f"bench.email: one essay to {options.subscribers:,} subscribers, one worker, local SMTP server")
-    r = run(options.subscribers, small=100, timeout=options.timeout)
-    _say(f"  accepted by the SMTP server: {r['accepted']:,} ({r['distinct_recipients']:,} distinct recipients)")
-    _say(f"  delivery states: {r['statuses']}")
-    _say(
-        f"  publish request: {r['publish_ms_small']:.1f} ms at {r['small']} subscribers, "
-        f"{r['publish_ms_full']:.1f} ms at {r['subscribers']:,} (median of 11)"
-    )
-    _say(f"  publish to last delivery: {r['last_delivery_s']:.1f} s (target < 120 s)")
-    _say(f"  worker peak RSS: {r['worker_peak_rss_mb']:.0f} MB (target < 200 MB)")
-    _say(
-        f"  CPU time: worker {r['worker_cpu_s']:.1f} s, SMTP server {r['server_cpu_s']:.1f} s "
-        f"(on a busy machine the wall time is mostly waiting; load average at the end: {r['load_average'][0]:.1f})"
+    if options.compare:
+        _compare(options.compare, options.subscribers, options.timeout, options.server_delay_ms)
+        return
+    _report(
+        run(
+            options.subscribers,
+            small=100,
+            timeout=options.timeout,
+            profile=options.profile,
+            delay_ms=options.server_delay_ms,
+        )
     )
 
 

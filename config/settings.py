@@ -326,6 +326,10 @@ SUBSCRIPTIONS_CLAIM_SECONDS = int(os.environ.get("SUBSCRIPTIONS_CLAIM_SECONDS", 
 # Temporary SMTP failures (4xx, dropped connections) are retried after 1, 2, 4... times this, then given up.
 SUBSCRIPTIONS_RETRY_SECONDS = int(os.environ.get("SUBSCRIPTIONS_RETRY_SECONDS", "300"))
 SUBSCRIPTIONS_MAX_ATTEMPTS = int(os.environ.get("SUBSCRIPTIONS_MAX_ATTEMPTS", "8"))
+# SMTP connections a worker sends one mailing over at once, a thread each (a message waits for four answers
+# from the server in turn). SQLite lets one writer in at a time, so one connection there unless set.
+_SEND_CONNECTIONS = "1" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "4"
+SUBSCRIPTIONS_SEND_CONNECTIONS = int(os.environ.get("SUBSCRIPTIONS_SEND_CONNECTIONS", _SEND_CONNECTIONS))
 # ---- end of email subscriptions ----
 
 # ---- Imports from the admin (imports/) ----

@@ -5,10 +5,7 @@ then filled in per subscriber: 10,000 copies cost one template render. No tracki
 point straight at the site, there are no pixels and nothing is counted.
 """
 
-import email.message
-import email.policy
 import html
-import quopri
 import re
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
@@ -22,10 +19,12 @@ from django.urls import reverse
 from blog.models import Post
 from blog.posts import site_url
 from subscriptions import tokens
+from subscriptions.mime import Body, PreparedEmail, Wire
 from subscriptions.models import Mailing, Subscriber
 
 _TOKEN_PLACEHOLDER = "SUBSCRIBER-TOKEN-PLACEHOLDER"
 _EMAIL_PLACEHOLDER = "subscriber-address-placeholder@invalid"
+_PLACEHOLDERS = (_TOKEN_PLACEHOLDER, _EMAIL_PLACEHOLDER)
 _LINK_ATTRIBUTE = re.compile(r'\s(href|src|srcset)="([^"]*)"')
 
 
@@ -79,68 +78,13 @@ def confirmation_message(email: str) -> EmailMultiAlternatives:
     )
 
 
-def _quoted_printable(text: str) -> str:
-    return quopri.encodestring(text.encode("utf-8")).decode("ascii")
-
-
-@dataclass(frozen=True)
-class Body:
-    """A rendered body split where the subscriber's own part begins, the shared part already encoded.
-
-    Quoted-printable works line by line, so a shared part ending at a line break encodes the same alone
-    as in the whole: it is encoded once per mailing, and only the few lines of each footer per message.
-    """
-
-    text: str
-    head_encoded: str
-    tail: str
-
-    @classmethod
-    def split(cls, text: str) -> "Body":
-        first = min(i for i in (text.find(_TOKEN_PLACEHOLDER), text.find(_EMAIL_PLACEHOLDER)) if i >= 0)
-        cut = text.rfind("\n", 0, first) + 1
-        return cls(text=text, head_encoded=_quoted_printable(text[:cut]), tail=text[cut:])
-
-
-class PreparedEmail(EmailMultiAlternatives):
-    """An email whose text and HTML bodies come pre-encoded (``encoded``: subtype and quoted-printable text).
-
-    ``body`` and the HTML alternative hold the same content as plain text for backends that read them
-    (the test outbox, django-anymail); Django's SMTP backend asks for ``message()``, which is where Django
-    says to put one's own MIME content, and gets the pre-encoded parts without encoding 40 KB again.
-    """
-
-    def __init__(self, *, encoded: list[tuple[str, str]], **kwargs):
-        super().__init__(**kwargs)
-        self.encoded = encoded
-
-    def message(self, *, policy=email.policy.default):
-        body, alternatives = self.body, self.alternatives
-        # Django's own headers (Date, Message-ID, address handling), over an empty body built cheaply.
-        self.body, self.alternatives = "", []
-        try:
-            msg = super().message(policy=policy)
-        finally:
-            self.body, self.alternatives = body, alternatives
-        msg.clear_content()
-        msg.make_alternative()
-        for subtype, payload in self.encoded:
-            part = email.message.MIMEPart(policy=policy)
-            part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
-            part["Content-Transfer-Encoding"] = "quoted-printable"
-            part.set_payload(payload)
-            msg.attach(part)
-        return msg
-
-
 @dataclass(frozen=True)
 class MailingContent:
     """One mailing's subject and bodies, with placeholders for each subscriber's address and links."""
 
-    subject: str
     text: Body
     html: Body
-    list_id: str
+    wire: Wire
 
     @classmethod
     def for_mailing(cls, mailing: Mailing) -> "MailingContent | None":
@@ -169,12 +113,22 @@ class MailingContent:
             context.update(posts=[(post, site_url(post.get_absolute_url())) for post in posts], mailing=mailing)
             template, subject = "digest", f"This week on {settings.SITE_NAME}"
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
-        return cls(
+        text = Body.split(render_to_string(f"subscriptions/email/{template}.txt", context), *_PLACEHOLDERS)
+        html = Body.split(render_to_string(f"subscriptions/email/{template}.html", context), *_PLACEHOLDERS)
+        headers = {
+            # RFC 8058: with List-Unsubscribe (each subscriber's own), mail programs offer one-click leaving.
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"{settings.SITE_NAME} <{mailing.kind}s.{host}>",
+        }
+        wire = Wire(
             subject=subject,
-            text=Body.split(render_to_string(f"subscriptions/email/{template}.txt", context)),
-            html=Body.split(render_to_string(f"subscriptions/email/{template}.html", context)),
-            list_id=f"{settings.SITE_NAME} <{mailing.kind}s.{host}>",
+            from_email=from_address(),
+            headers=headers,
+            domain=host,
+            text_head=text.head_encoded,
+            html_head=html.head_encoded,
         )
+        return cls(text=text, html=html, wire=wire)
 
     def message_for(self, subscriber: Subscriber) -> EmailMultiAlternatives:
         token = tokens.subscriber_token(subscriber.pk)
@@ -187,20 +141,15 @@ class MailingContent:
         head_length = len(self.text.text) - len(self.text.tail)
         html_head_length = len(self.html.text) - len(self.html.tail)
         message = PreparedEmail(
-            encoded=[
-                ("plain", self.text.head_encoded + _quoted_printable(text_tail)),
-                ("html", self.html.head_encoded + _quoted_printable(html_tail)),
-            ],
-            subject=self.subject,
+            wire=self.wire,
+            # RFC 2369: mail programs offer their own "Unsubscribe", which posts to this address.
+            own_headers={"List-Unsubscribe": f"<{unsubscribe_url(token)}>"},
+            text_tail=text_tail,
+            html_tail=html_tail,
+            subject=self.wire.subject,
             body=self.text.text[:head_length] + text_tail,
-            from_email=from_address(),
+            from_email=self.wire.from_email,
             to=[subscriber.email],
-            headers={
-                # RFC 2369 and RFC 8058: mail programs offer their own one-click "Unsubscribe".
-                "List-Unsubscribe": f"<{unsubscribe_url(token)}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "List-Id": self.list_id,
-            },
         )
         message.attach_alternative(self.html.text[:html_head_length] + html_tail, "text/html")
         return message

@@ -46,8 +46,12 @@ class RecordingHandler:
     release: threading.Event = field(default_factory=threading.Event)
     keep_bodies: bool = True
     last_accepted_at: float = 0.0
+    # Seconds each answer to RCPT and DATA waits, as a server some way off would (bench.email).
+    delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         address = address.lower()
         if address in self.refuse:
             return self.refuse[address]
@@ -58,6 +62,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.hold_after is not None and len(self.accepted) >= self.hold_after and not self.release.is_set():
             self.holding.set()
             while not self.release.is_set():

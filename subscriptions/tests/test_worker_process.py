@@ -49,11 +49,12 @@ def wait_for(condition, timeout=60.0):
 def test_a_worker_killed_mid_fan_out_and_started_again_sends_each_subscriber_exactly_one(tmp_path):
     with SMTPServer() as server, site_database(tmp_path / "site") as database_url:
         env = environment(tmp_path / "site", database_url=database_url)
-        env.update(EMAIL_URL=server.url, SUBSCRIPTIONS_CLAIM_SECONDS="2")
+        # Three connections at once: each is left hanging in turn, with batches of its own claimed.
+        env.update(EMAIL_URL=server.url, SUBSCRIPTIONS_CLAIM_SECONDS="2", SUBSCRIPTIONS_SEND_CONNECTIONS="3")
         run_python(env, SETUP)
         manage(env, "send_post_email", "held-and-resumed")
-        # The server answers 25 messages, then leaves the 26th hanging: the worker is killed mid-conversation,
-        # before the server accepted it, with more of its batch claimed and unsent.
+        # The server answers 25 messages, then leaves every later one hanging: the worker is killed
+        # mid-conversation, before the server accepted them, with more of its batches claimed and unsent.
         server.handler.hold_after = 25
         with (tmp_path / "worker.log").open("w") as log:
             worker = start_worker(env, log)
@@ -83,7 +84,7 @@ def test_a_worker_killed_mid_fan_out_and_started_again_sends_each_subscriber_exa
 def test_two_workers_share_a_fan_out_and_send_nothing_twice(tmp_path):
     with SMTPServer() as server, site_database(tmp_path / "site") as database_url:
         env = environment(tmp_path / "site", database_url=database_url)
-        env.update(EMAIL_URL=server.url)
+        env.update(EMAIL_URL=server.url, SUBSCRIPTIONS_SEND_CONNECTIONS="2")
         run_python(env, SETUP)
         # The mailing is queued twice (as the safety-net command would), so both workers send at once.
         manage(env, "send_post_email", "held-and-resumed")
