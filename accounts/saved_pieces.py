@@ -80,6 +80,11 @@ def row_urls(favourite: Favourite) -> RowUrls:
     )
 
 
+def note_page_url(favourite: Favourite, *, back: str) -> str:
+    """The row's note page (its editor without JavaScript), which returns to ``back`` at the row."""
+    return f"{favourite.urls.note}?{urlencode({'next': f'{back}#saved-{favourite.key}'})}"
+
+
 def saved_rows_queryset(*, user, tag=None):
     """The member's saved pieces (optionally one tag's), newest saved first, each with the total count
     and its post's tag ids (``tag_ids``, comma-separated: the tags themselves come with the filter's)."""
