@@ -101,3 +101,18 @@ def test_the_archive_is_a_compact_list_without_save_buttons(django_assert_num_qu
         response = client.get("/archive/")
     html = response.content.decode()
     assert posts[0].title in html and save_forms(html) == [] and "save-button" not in html
+
+
+def test_each_response_draws_its_own_csrf_token_and_way_back(member_client, member, post):
+    """The buttons' shared parts are kept per process; the CSRF token and ``next`` are each response's own."""
+    PostFactory(title="A kettle for later", tags=["Rest"])
+    tokens = []
+    for query in ("?page=1", ""):
+        html = member_client.get(reverse("blog:home") + query).content.decode()
+        forms = save_forms(html)
+        assert len(forms) == 2
+        page_tokens = {re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1] for form in forms}
+        assert len(page_tokens) == 1
+        assert all(f'name="next" value="/{query}"' in form for form in forms)
+        tokens.append(page_tokens.pop())
+    assert tokens[0] != tokens[1]
