@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 
 from accounts.forms import MemberChangeForm, MemberCreationForm
 from accounts.models import Favourite, User
+from accounts.saved_pieces import saved_ids_changed
 
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -121,3 +122,13 @@ class FavouriteAdmin(PrivateFieldsMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # Staff may look, not edit: the row and its note belong to the member.
         return False
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        saved_ids_changed(user_id=obj.user_id)  # the member's Save buttons read their pieces again
+
+    def delete_queryset(self, request, queryset):
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            saved_ids_changed(user_id=user_id)

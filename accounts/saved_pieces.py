@@ -4,16 +4,20 @@ queries of /saved/ (a page of the pieces with its total, the tags of all of them
 All through the ORM, on ``Favourite.objects``; their plans are checked by accounts/tests/test_query_plans.py.
 """
 
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import CharField, Count, OuterRef, StringAgg, Subquery, Value, Window
 from django.db.models.functions import Cast, Lower
 from django.urls import get_script_prefix, reverse
 from taggit.models import Tag
 
 from accounts.models import Favourite
+from blog.caching import PAGE_TIMEOUT, versioned_key
 from blog.models import Post, TaggedPost
 
 # What a row of /saved/ shows of its post: enough to tell whether it is public, its link, title and excerpt.
@@ -80,6 +84,11 @@ def row_urls(favourite: Favourite) -> RowUrls:
     )
 
 
+def note_page_url(favourite: Favourite, *, back: str) -> str:
+    """The row's note page (its editor without JavaScript), which returns to ``back`` at the row."""
+    return f"{favourite.urls.note}?{urlencode({'next': f'{back}#saved-{favourite.key}'})}"
+
+
 def saved_rows_queryset(*, user, tag=None):
     """The member's saved pieces (optionally one tag's), newest saved first, each with the total count
     and its post's tag ids (``tag_ids``, comma-separated: the tags themselves come with the filter's)."""
@@ -136,8 +145,46 @@ def saved_post_ids_queryset(*, user):
     return Favourite.objects.saved().filter(user=user, post__isnull=False).values_list("post_id", flat=True)
 
 
+# Every page with Save buttons asks which posts the member saved, and building that query cost more than
+# drawing the buttons. The answer is kept under a generation of the member's own, which each saving
+# service moves (at once, and again on commit, so that a request which read the rows just before the
+# commit cannot keep them), and under the content version (a restored backup moves it); for ten minutes
+# at most, whatever else happens.
+SAVED_IDS_TIMEOUT = 60 * 10
+
+
+def _generation_key(user_id: int) -> str:
+    return f"saved-ids-generation:{user_id}"
+
+
+def _generation(user_id: int) -> str:
+    key = _generation_key(user_id)
+    generation = cache.get(key)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        # add, not set: a move that lands meanwhile wins over this first one.
+        if not cache.add(key, generation, PAGE_TIMEOUT):
+            generation = cache.get(key) or generation
+    return generation
+
+
+def saved_ids_changed(*, user_id: int) -> None:
+    """The member's saved pieces changed: their next page reads them again (called by the services)."""
+
+    def move():
+        cache.set(_generation_key(user_id), uuid.uuid4().hex, PAGE_TIMEOUT)
+
+    move()
+    transaction.on_commit(move)
+
+
 def saved_post_ids(*, user) -> frozenset[int]:
-    """The member's saved posts, as ids: one query, whatever the page shows; none for anonymous readers."""
+    """The member's saved posts, as ids: at most one query, whatever the page shows; none for readers."""
     if not user.is_authenticated:
         return frozenset()
-    return frozenset(saved_post_ids_queryset(user=user))
+    key = versioned_key("saved-ids", user.pk, _generation(user.pk))
+    ids = cache.get(key)
+    if ids is None:
+        ids = frozenset(saved_post_ids_queryset(user=user))
+        cache.set(key, ids, SAVED_IDS_TIMEOUT)
+    return ids

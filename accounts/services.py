@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import NOTE_MAX_LENGTH, Favourite
+from accounts.saved_pieces import saved_ids_changed
 
 
 def favourite_add(*, user, post) -> Favourite:
@@ -27,22 +28,29 @@ def favourite_add(*, user, post) -> Favourite:
             favourite.removed_at, favourite.saved_at = None, timezone.now()
         favourite.post_title = post.title
         favourite.save(update_fields=["removed_at", "saved_at", "post_title"])
+    saved_ids_changed(user_id=user.pk)
     return favourite
 
 
 def favourite_remove(*, user, post) -> bool:
     """Remove ``post`` from ``user``'s saved pieces, keeping the row and its note; False if it was not saved."""
-    return bool(Favourite.objects.saved().filter(user=user, post=post).update(removed_at=timezone.now()))
+    removed = bool(Favourite.objects.saved().filter(user=user, post=post).update(removed_at=timezone.now()))
+    saved_ids_changed(user_id=user.pk)
+    return removed
 
 
 def favourite_remove_key(*, user, key) -> bool:
     """Remove the member's row named ``key`` (also for unpublished and deleted posts), keeping its note."""
-    return bool(Favourite.objects.saved().filter(user=user, key=key).update(removed_at=timezone.now()))
+    removed = bool(Favourite.objects.saved().filter(user=user, key=key).update(removed_at=timezone.now()))
+    saved_ids_changed(user_id=user.pk)
+    return removed
 
 
 def favourite_restore(*, user, key) -> bool:
     """Undo a removal: the row comes back where it was, with its note; False if it was not removed."""
-    return bool(Favourite.objects.filter(user=user, key=key, removed_at__isnull=False).update(removed_at=None))
+    restored = bool(Favourite.objects.filter(user=user, key=key, removed_at__isnull=False).update(removed_at=None))
+    saved_ids_changed(user_id=user.pk)
+    return restored
 
 
 def note_delete(*, favourite: Favourite) -> None:
@@ -104,5 +112,7 @@ def account_delete(*, user, before=None) -> dict[str, int]:
     with transaction.atomic():
         if before is not None:
             before()
+        user_id = user.pk
         _, counts = user.delete()
+    saved_ids_changed(user_id=user_id)
     return counts

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from taggit.models import Tag
 
-from accounts import exports, pending, saved_pieces, services
+from accounts import exports, pending, saved_fragments, saved_pieces, services
 from accounts.forms import DeleteAccountForm, NoteForm
 from accounts.models import NOTE_MAX_LENGTH, Favourite
 from blog.models import Post
@@ -127,14 +127,17 @@ def saved(request):
             return HttpResponseRedirect(_saved_url(tag))
         raise
     services.refresh_public_titles(user=request.user, favourites=page.object_list)
+    here = request.get_full_path()
+    for favourite in page.object_list:
+        favourite.note_page = saved_pieces.note_page_url(favourite, back=here)
+    saved_fragments.attach_post_parts(page.object_list)
     context = {
         "page": page,
         "favourites": page.object_list,
-        "tags": tags,
+        "tag_filter": saved_fragments.tag_filter(tags, tag.pk if tag else None),
         "tag": tag,
         "extra_query": urlencode({"tag": tag.slug}) if tag else "",
         "removed": _just_removed(request),
-        "here": request.get_full_path(),
         "note_field": NoteForm.base_fields["note"],
         "note_max_length": NOTE_MAX_LENGTH,
     }
@@ -158,7 +161,20 @@ def _saved_url(tag=None) -> str:
     return f"{url}?{urlencode({'tag': tag.slug})}" if tag else url
 
 
+def _note_page(request, favourite: Favourite):
+    """The note's own page: its editor without JavaScript (/saved/ links here), returning to the row."""
+    form = NoteForm(initial={"note": favourite.note}, current=favourite.note)
+    context = {"favourite": favourite, "form": form, "next": _next_url(request, _row_url(favourite))}
+    return render(request, "accounts/note_form.html", context)
+
+
+def _row_url(favourite: Favourite) -> str:
+    return f"{_saved_url()}#saved-{favourite.key}"
+
+
 def _save_note(request, favourite: Favourite):
+    if request.method != "POST":
+        return _note_page(request, favourite)
     form = NoteForm(request.POST, current=favourite.note)
     if not form.is_valid():
         if _wants_json(request):
@@ -171,20 +187,23 @@ def _save_note(request, favourite: Favourite):
     if _wants_json(request):
         return JsonResponse({"note": favourite.note, "saved": True})
     messages.success(request, f"Note saved for “{favourite.title}”.")
-    return HttpResponseRedirect(_next_url(request, f"{_saved_url()}#saved-{favourite.key}"))
+    return HttpResponseRedirect(_next_url(request, _row_url(favourite)))
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def note(request, slug):
-    """Add or edit the member's note on a piece they saved (deleting it is :func:`note_delete`)."""
+    """Add or edit the member's note on a piece they saved (deleting it is :func:`note_delete`).
+
+    GET shows the note's own page, where a member without JavaScript writes it; POST saves it.
+    """
     favourite = get_object_or_404(Favourite.objects.saved().for_list(), user=request.user, post__slug=slug)
     return _save_note(request, favourite)
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def note_by_key(request, key):
     """The same, by the row's key: for a piece no longer public (its slug may be a draft's) or deleted."""

@@ -48,6 +48,7 @@ PAGE_TYPES = [
     PageType("member-post-with-responses", f"/posts/{SECOND}/", member=True),
     PageType("saved", "/saved/", member=True),
     PageType("saved-just-removed", f"/saved/?removed={REMOVED_KEY}", member=True),
+    PageType("note", f"/saved/item/{NOTE_KEY}/note/", member=True),
     PageType("note-delete", f"/saved/item/{NOTE_KEY}/note/delete/", member=True),
     PageType("account", "/accounts/", member=True),
     PageType("password-change", "/accounts/password/change/", member=True),

@@ -69,7 +69,7 @@ def test_member_journey_with_the_keyboard_only(page, demo_posts, django_user_mod
     tab_to(page, '.account-menu a[href="/saved/"]')
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your saved pieces")
-    tab_to(page, f"{saved_item(from_post.slug)} summary")
+    tab_to(page, f"{saved_item(from_post.slug)} .note-open")
     page.keyboard.press("Enter")
     tab_to(page, f"{saved_item(from_post.slug)} textarea")
     page.keyboard.type(NOTE)

@@ -59,7 +59,9 @@ def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailou
     page.locator(".account-menu summary").click()
     page.locator(".account-menu").get_by_role("link", name="Saved pieces").click()
     item = page.locator(".saved-item", has_text=from_post.title)
-    item.locator("summary").click()
+    # Clicked before saved.js runs, "Add a note" opens the note's own page: wait for the script.
+    page.wait_for_load_state()
+    item.locator(".note-open").click()
     item.get_by_label("Your private note").fill(NOTE)
     item.get_by_role("button", name="Save note").click()
     expect(item.locator(".note-text")).to_have_text(f"Your note: {NOTE}")

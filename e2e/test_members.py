@@ -77,14 +77,20 @@ def test_sign_up_save_see_it_in_saved_write_a_note_remove_it(page, demo_posts, m
     page.locator(".account-menu").get_by_role("link", name="Saved pieces").click()
     expect(page.locator(".saved-item-title")).to_have_text([later.title, wished.title])
 
-    # Write a private note in place.
+    # Write a private note in place (once saved.js runs: before it, the link opens the note's page).
+    page.wait_for_load_state()
     mark_page(page)
     item = page.locator(".saved-item", has_text=later.title)
-    item.locator("summary").click()
+    item.locator(".note-open").click()
     item.get_by_label("Your private note").fill("For the evenings.\nSlowly.")
     item.get_by_role("button", name="Save note").click()
     expect(item.locator(".note-body")).to_have_text("For the evenings.Slowly.")
-    expect(item.locator("details")).not_to_have_attribute("open", "")
+    expect(item.locator(".note-editor")).to_be_hidden()
+    expect(item.locator(".note-open")).to_be_focused()
+    # Opened again, the editor holds the note as written, line break and all.
+    item.locator(".note-open").click()
+    expect(item.get_by_label("Your private note")).to_have_value("For the evenings.\nSlowly.")
+    item.locator(".note-open").click()
     expect(page.locator("#live-region")).to_contain_text("Note saved")
     assert_same_page(page)
     assert Favourite.objects.get(user=member, post=later).note == "For the evenings.\nSlowly."
@@ -115,10 +121,11 @@ def test_save_and_note_without_javascript(new_context, demo_posts, member, live_
 
     page.goto("/saved/")
     item = page.locator(".saved-item", has_text=post.title)
-    item.locator("summary").click()
-    item.get_by_label("Your private note").fill("Without any script at all.")
-    item.get_by_role("button", name="Save note").click()
-    expect(page).to_have_url(re.compile(r"/saved/"))
+    # Without JavaScript "Add a note" is a link to the note's own page, which returns to the row.
+    item.locator(".note-open").click()
+    page.get_by_label("Your private note").fill("Without any script at all.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page).to_have_url(re.compile(r"/saved/#saved-"))
     expect(page.locator(".saved-item", has_text=post.title).locator(".note-body")).to_have_text(
         "Without any script at all."
     )
@@ -186,7 +193,7 @@ def test_an_over_long_note_is_counted_then_refused_never_cut(member_page, demo_p
     page = member_page
     page.goto("/saved/")
     item = saved_item(page, post)
-    item.locator("summary").click()
+    item.locator(".note-open").click()
     textarea = item.get_by_label("Your private note")
     counter = item.locator(".note-count")
     expect(counter).to_have_text("15 of 2000 characters")

@@ -3,14 +3,26 @@
 Blog's templates show it beside every post (``{% load saving %}{% save_button post %}``) without blog
 knowing about members: which posts the member has saved comes from ``saved_post_ids``, put in every
 template's context by ``accounts.context_processors.saved`` and read at most once a page.
+
+A list page shows ten buttons, drawn on every member request: each is put together from parts drawn
+once per process (the form's opening tag and its button, for a post, its title and its saved state)
+around the part that is the response's own (the CSRF token and the page to return to), drawn once a
+page. No part kept between requests holds a CSRF token.
 """
 
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
 
 register = template.Library()
+
+# The response's own part of every Save form on the page, drawn once per request.
+_request_parts: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @lru_cache(maxsize=32768)
@@ -19,23 +31,51 @@ def _save_urls(script_prefix: str, slug: str) -> tuple[str, str]:
     return reverse("accounts:save", args=[slug]), reverse("accounts:unsave", args=[slug])
 
 
-@register.inclusion_tag("accounts/saving.html#save-button", takes_context=True)
+def _draw(script_prefix: str, slug: str, title: str, member: bool, saved: bool) -> tuple:
+    """The button's parts that are the same for everyone: a link for readers, a form's two ends for members."""
+    save_url, unsave_url = _save_urls(script_prefix, slug)
+    context = {"title": title, "saved": saved, "save_url": save_url, "unsave_url": unsave_url}
+    if not member:
+        return (render_to_string("accounts/saving.html#save-link", context),)
+    return (
+        render_to_string("accounts/saving.html#save-form-open", context),
+        render_to_string("accounts/saving.html#save-form-close", context),
+    )
+
+
+# Keyed by the post's slug and title: a renamed post gets new parts, the old ones age out.
+_drawn = lru_cache(maxsize=2048)(_draw)
+
+
+def _request_part(context) -> str:
+    """The CSRF token (the context's, one masked token for the whole response) and ``next``, once a page."""
+    request = context.get("request")
+    part = _request_parts.get(request) if request is not None else None
+    if part is None:
+        values = {
+            "csrf_token": context.get("csrf_token"),
+            "next": request.get_full_path() if request is not None else "",
+        }
+        part = render_to_string("accounts/saving.html#save-form-request", values)
+        if request is not None:
+            _request_parts[request] = part
+    return part
+
+
+@register.simple_tag(takes_context=True)
 def save_button(context, post):
     """Save/Saved for ``post``: a form for members, a plain link for everyone else.
 
     Readers who are not logged in get a link to a page that explains and asks them to log in, so
     public pages carry no form and set no cookie. Members get a real form (CSRF, ``next`` back here)
-    that static/js/save.js sends with fetch.
+    that static/js/save.js sends with fetch. Debug mode draws every part every time, so a template
+    being edited shows at once.
     """
     user = context.get("user")
     member = user is not None and user.is_authenticated
-    save_url, unsave_url = _save_urls(get_script_prefix(), post.slug)
-    request = context.get("request")
-    return {
-        "post": post,
-        "member": member,
-        "saved": member and post.pk in context.get("saved_post_ids", ()),
-        "save_url": save_url,
-        "unsave_url": unsave_url,
-        "next": request.get_full_path() if member and request is not None else "",
-    }
+    saved = member and post.pk in context.get("saved_post_ids", ())
+    draw = _draw if settings.DEBUG else _drawn
+    parts = draw(get_script_prefix(), post.slug, post.title, member, saved)
+    if not member:
+        return parts[0]
+    return format_html("{}{}{}", parts[0], _request_part(context), parts[1])

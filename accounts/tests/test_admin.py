@@ -225,3 +225,20 @@ def test_the_admin_calls_them_saved_pieces_as_the_site_does(admin_client):
     text = " ".join(visible.words).lower()
     assert "saved pieces" in text
     assert "favourite" not in text
+
+
+def test_a_piece_staff_delete_is_no_longer_shown_as_saved(staff_client, member, favourites):
+    """The member's saved ids are kept between requests: deleting rows in the admin reads them again."""
+    member_client = Client()
+    member_client.force_login(member)
+    url = favourites[0].post.get_absolute_url()
+    assert 'aria-pressed="true"' in member_client.get(url).content.decode()
+    staff_client.post(
+        "/admin/accounts/favourite/",
+        {"action": "delete_selected", "_selected_action": [favourites[0].pk], "post": "yes"},
+    )
+    assert not Favourite.objects.filter(pk=favourites[0].pk).exists()
+    assert 'aria-pressed="true"' not in member_client.get(url).content.decode()
+    other = favourites[1]
+    staff_client.post(f"/admin/accounts/favourite/{other.pk}/delete/", {"post": "yes"})
+    assert not Favourite.objects.filter(pk=other.pk).exists()

@@ -95,7 +95,9 @@ def test_a_bad_removed_parameter_is_ignored(member_client):
 def test_deleting_a_note_shows_its_words_first_then_deletes_only_on_post(member_client, member, post):
     favourite = FavouriteFactory(user=member, post=post, note="These exact words.")
     url = reverse("accounts:note-delete", args=[favourite.key])
-    assert f'href="{url}"' in member_client.get(SAVED).content.decode()
+    # The row names it for the editor saved.js copies in; the note's own page (no JavaScript) links it.
+    assert f'data-note-delete-url="{url}"' in member_client.get(SAVED).content.decode()
+    assert f'href="{url}"' in member_client.get(reverse("accounts:note", args=[post.slug])).content.decode()
     page = member_client.get(url)
     assert page.status_code == 200
     assert "These exact words." in page.content.decode()

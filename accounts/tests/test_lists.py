@@ -72,8 +72,8 @@ def test_save_button_names_the_piece_for_screen_readers(member_client, post):
 def test_home_page_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved):
     """A member's home page costs the same queries with 5 or 50 saved pieces.
 
-    Guards the "one query for which cards are saved" promise: the user and one query for the saved
-    ids (the session, the page of cards and the post count come from the cache once warm).
+    Guards the "at most one query for which cards are saved" promise: the user, and nothing more once
+    warm (the session, the saved ids, the page of cards and the post count come from the cache).
     """
     member = MemberFactory()
     posts = [PostFactory(tags=["Rest"], days_ago=n + 1) for n in range(50)]
@@ -81,8 +81,8 @@ def test_home_page_query_count_does_not_grow_with_saved_pieces(django_assert_num
         favourite_add(user=member, post=post)
     client = Client()
     client.force_login(member)
-    client.get("/")  # warm the content version, the page of cards and the count
-    with django_assert_num_queries(2):
+    client.get("/")  # warm the content version, the saved ids, the page of cards and the count
+    with django_assert_num_queries(1):
         response = client.get("/")
     assert response.status_code == 200
     assert response.content.decode().count('aria-pressed="true"') == min(saved, 10)
@@ -101,3 +101,52 @@ def test_the_archive_is_a_compact_list_without_save_buttons(django_assert_num_qu
         response = client.get("/archive/")
     html = response.content.decode()
     assert posts[0].title in html and save_forms(html) == [] and "save-button" not in html
+
+
+def test_each_response_draws_its_own_csrf_token_and_way_back(member_client, member, post):
+    """The buttons' shared parts are kept per process; the CSRF token and ``next`` are each response's own."""
+    PostFactory(title="A kettle for later", tags=["Rest"])
+    tokens = []
+    for query in ("?page=1", ""):
+        html = member_client.get(reverse("blog:home") + query).content.decode()
+        forms = save_forms(html)
+        assert len(forms) == 2
+        page_tokens = {re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1] for form in forms}
+        assert len(page_tokens) == 1
+        assert all(f'name="next" value="/{query}"' in form for form in forms)
+        tokens.append(page_tokens.pop())
+    assert tokens[0] != tokens[1]
+
+
+def test_the_saved_state_is_read_again_after_every_change(member_client, member, post):
+    """Saved ids are kept between requests; saving, removing, Undo and removing by key each refresh them."""
+    from accounts import services
+    from accounts.models import Favourite
+
+    def pressed():
+        return 'aria-pressed="true"' in member_client.get(post.get_absolute_url()).content.decode()
+
+    assert not pressed()
+    services.favourite_add(user=member, post=post)
+    assert pressed()
+    services.favourite_remove(user=member, post=post)
+    assert not pressed()
+    key = Favourite.objects.get(user=member, post=post).key
+    services.favourite_restore(user=member, key=key)
+    assert pressed()
+    services.favourite_remove_key(user=member, key=key)
+    assert not pressed()
+    member_client.post(reverse("accounts:save", args=[post.slug]))
+    assert pressed()
+    member_client.post(reverse("accounts:unsave", args=[post.slug]))
+    assert not pressed()
+
+
+def test_one_members_saved_state_never_shows_on_anothers_page(member_client, member, other_member, post):
+    from accounts import services
+
+    services.favourite_add(user=other_member, post=post)
+    other = Client()
+    other.force_login(other_member)
+    assert 'aria-pressed="true"' in other.get(post.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' not in member_client.get(post.get_absolute_url()).content.decode()

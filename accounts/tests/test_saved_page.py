@@ -157,10 +157,28 @@ def test_note_needs_csrf(csrf_client, member, post):
     assert Favourite.objects.get(user=member).note == ""
 
 
-def test_note_get_changes_nothing(member_client, member, post):
-    favourite_add(user=member, post=post)
-    assert member_client.get(note_url(post) + "?note=x").status_code == 405
-    assert Favourite.objects.get(user=member).note == ""
+def test_note_get_shows_the_notes_page_and_changes_nothing(member_client, member, post):
+    """Without JavaScript, "Add a note" on /saved/ is a link to this page: GET shows it, only POST writes."""
+    services.note_set(favourite=favourite_add(user=member, post=post), note="What was <there>.")
+    response = member_client.get(note_url(post) + "?note=x&next=/saved/%3Fpage%3D2%23saved-1")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"<textarea [^>]*>\s*What was &lt;there&gt;.</textarea>", html)
+    assert 'name="next" value="/saved/?page=2#saved-1"' in html
+    assert Favourite.objects.get(user=member).note == "What was <there>."
+    # A next that leaves the site is not followed.
+    assert "evil.example" not in member_client.get(note_url(post) + "?next=https://evil.example/").content.decode()
+
+
+def test_add_a_note_links_to_the_notes_page_and_back_to_the_row(member_client, member, post):
+    favourite = favourite_add(user=member, post=post)
+    html = member_client.get(SAVED, {"page": "1"}).content.decode()
+    link = re.search(r'<a class="note-open" href="([^"]+)"', html)[1].replace("&amp;", "&")
+    assert link.startswith(note_url(post) + "?next=")
+    response = member_client.post(link, {"note": "From the note's page."})
+    assert response.status_code == 302
+    assert response.url == f"{SAVED}?page=1#saved-{favourite.key}"
+    assert Favourite.objects.get(user=member).note == "From the note's page."
 
 
 def test_note_on_a_piece_not_saved_is_404(member_client, post):
@@ -285,17 +303,27 @@ def test_unknown_key_is_404(member_client):
 
 
 def test_note_forms_are_labelled_and_counted_never_cut(member_client, member, post):
-    """No ``maxlength``: a browser would cut a pasted note without a word. A counter shows the limit."""
+    """No ``maxlength``: a browser would cut a pasted note without a word. A counter shows the limit.
+
+    /saved/ draws the editor once, as a <template> saved.js copies into a row (ids filled in there);
+    the note's own page draws it labelled, and saved.js adds the counter.
+    """
     favourite = favourite_add(user=member, post=post)
     services.note_set(favourite=favourite, note="Twelve chars")
     html = member_client.get(SAVED).content.decode()
-    textarea_id = re.search(r'<textarea id="([^"]+)"', html)[1]
-    assert f'<label for="{textarea_id}">' in html
-    assert "maxlength" not in re.search(r"<textarea [^>]*>", html)[0]
-    assert f'data-max-length="{NOTE_MAX_LENGTH}"' in html
-    counter = re.search(rf'<p class="note-count" id="{textarea_id}-count">(.*?)</p>', html)[1]
-    assert re.sub(r"<[^>]+>", "", counter) == f"12 of {NOTE_MAX_LENGTH} characters"
-    assert f"{textarea_id}-count" in re.search(r"<textarea [^>]*>", html)[0]
+    editor = re.search(r'<template id="note-editor-template">(.*?)</template>', html, flags=re.S)[1]
+    assert "<label>Your private note</label>" in editor
+    assert "maxlength" not in re.search(r"<textarea [^>]*>", editor)[0]
+    assert f'data-max-length="{NOTE_MAX_LENGTH}"' in editor
+    counter = re.search(r'<p class="note-count">(.*?)</p>', editor)[1]
+    assert re.sub(r"<[^>]+>", "", counter) == f"0 of {NOTE_MAX_LENGTH} characters"
+    assert html.count("<textarea") == 1  # one editor a page, not one a row
+    page = member_client.get(note_url(post)).content.decode()
+    textarea = re.search(r"<textarea [^>]*>", page)[0]
+    textarea_id = re.search(r'id="([^"]+)"', textarea)[1]
+    assert f'<label for="{textarea_id}">' in page
+    assert "maxlength" not in textarea
+    assert f'data-max-length="{NOTE_MAX_LENGTH}"' in textarea
 
 
 @pytest.mark.parametrize("saved", [5, 50])
@@ -335,3 +363,20 @@ def test_saved_post_ids_for_anonymous_is_empty_without_a_query(django_assert_num
 
     with django_assert_num_queries(0):
         assert saved_pieces.saved_post_ids(user=AnonymousUser()) == set()
+
+
+def test_a_rows_post_part_is_shared_and_follows_an_edit(member_client, member, other_member, post):
+    """The excerpt and tags of a row are kept for every member under the content version, so an edit
+    shows at once; a member's note never goes into that shared part."""
+    services.note_set(favourite=favourite_add(user=member, post=post), note="Only mine.")
+    favourite_add(user=other_member, post=post)
+    assert "Only mine." in member_client.get(SAVED).content.decode()
+    other = Client()
+    other.force_login(other_member)
+    assert "Only mine." not in other.get(SAVED).content.decode()
+    post.excerpt = "A new first line."
+    post.save()
+    post.tags.add("Evening")
+    html = member_client.get(SAVED).content.decode()
+    assert "A new first line." in html
+    assert re.search(r'<a class="tag" href="/tags/evening/">Evening</a>', html)

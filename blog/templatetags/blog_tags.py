@@ -1,9 +1,11 @@
-"""Template helpers for posts: JSON-LD and absolute URLs built from SITE_URL."""
+"""Template helpers: JSON-LD and absolute URLs built from SITE_URL, and the site's frame (header, footer)."""
 
 import json
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -46,3 +48,32 @@ def post_jsonld(post):
 def by_name(tags) -> list:
     """Tags by name, case-insensitively: the same order on a card, a post and the tag list."""
     return sorted(tags, key=tag_sort_key)
+
+
+def _draw_frame(template_name: str, member: bool, view_name: str, nav: tuple, site_name: str) -> str:
+    context = {"member": member, "VIEW_NAME": view_name, "NAV": dict(nav), "SITE_NAME": site_name}
+    return render_to_string(template_name, context)
+
+
+# The view names and links are a fixed set: a handful of entries per process.
+_frame = lru_cache(maxsize=512)(_draw_frame)
+
+
+@register.simple_tag(takes_context=True)
+def site_frame(context, template_name: str) -> str:
+    """The header or footer (``template_name``), drawn once per process for each page kind.
+
+    They depend only on whether a member is logged in, which page is current and the site's links,
+    and are on every page a member gets, each built afresh: drawn once, they cost a dict lookup.
+    Nothing in them is one member's (the CSRF token of "Log out" is in base.html). Debug mode draws
+    them every time, so a template being edited shows at once.
+    """
+    user = context.get("user")
+    parts = (
+        template_name,
+        bool(user is not None and user.is_authenticated),
+        context.get("VIEW_NAME", ""),
+        tuple(context.get("NAV", {}).items()),
+        context.get("SITE_NAME", ""),
+    )
+    return _draw_frame(*parts) if settings.DEBUG else _frame(*parts)

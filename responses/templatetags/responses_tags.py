@@ -1,9 +1,12 @@
 """Responses on other apps' pages: the post page's section and the account page's display name."""
 
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
 
 from responses import notices, threads
-from responses.forms import DisplayNameForm, NoticesForm
+from responses.forms import DisplayNameForm, NoticesForm, ResponseForm
 from responses.models import Responder
 
 register = template.Library()
@@ -43,3 +46,26 @@ def notices_section(context):
     moderator = notices.can_moderate(user)
     form = NoticesForm(initial={"replies": choice.replies, "moderation": choice.moderation}, moderator=moderator)
     return {"form": form, "moderator": moderator, "csrf_token": context.get("csrf_token")}
+
+
+def _draw_field(name: str, required: bool) -> str:
+    form = ResponseForm(needs_name=True)
+    form.fields[name].required = required
+    return form[name].as_field_group()
+
+
+# A handful of entries: a field of the response form, required or not.
+_drawn_fields = lru_cache(maxsize=8)(_draw_field)
+
+
+@register.simple_tag
+def response_field(form, name: str) -> str:
+    """``form[name].as_field_group()`` of a :class:`ResponseForm`, drawn once per process while empty.
+
+    An unbound response form's fields (label, help, empty box) are the same for every member, and the
+    form is on every post page a member opens: Django's form rendering was a third of that page. A form
+    sent back with errors or words in it is drawn as it is. Debug mode draws it every time.
+    """
+    if form.is_bound or settings.DEBUG or form.initial.get(name) or form.prefix or form.auto_id != "id_%s":
+        return form[name].as_field_group()
+    return _drawn_fields(name, form.fields[name].required)

@@ -2,11 +2,92 @@
 //
 // Loaded after static/js/save.js, whose helpers it uses (window.quietForms): the same plain forms,
 // sent with fetch, and sent the ordinary way whenever the answer is not the JSON expected.
+// The page draws the note editor and the "Removed · Undo" notice once, as <template>s; a row gets its
+// own copy when it needs one (without JavaScript, "Add a note" is a link to the note's own page).
 (function () {
   "use strict";
   var quiet = window.quietForms;
   if (!quiet) return;
   var announce = quiet.announce, send = quiet.send, submitNormally = quiet.submitNormally;
+
+  function titleOf(item) {
+    var remove = item.querySelector(".remove-form");
+    return (remove && remove.dataset.title) || "this piece";
+  }
+
+  function fillTitles(element, title) {
+    Array.prototype.forEach.call(element.querySelectorAll(".note-title"), function (each) {
+      each.textContent = title;
+    });
+  }
+
+  function noteOf(item) {
+    // The note as the row shows it, its <br>s turned back into the line breaks the member wrote.
+    var text = item.querySelector(".note-text");
+    var body = item.querySelector(".note-body");
+    if (!text || !body || text.hidden) return "";
+    var note = "";
+    Array.prototype.forEach.call(body.childNodes, function (node) {
+      note += node.nodeName === "BR" ? "\n" : node.textContent;
+    });
+    return note;
+  }
+
+  // --- The note editor, copied into a row the first time its link is followed ---------------
+
+  function editorFor(item, link) {
+    var editor = item.querySelector(".note-editor");
+    var template = document.getElementById("note-editor-template");
+    if (editor || !template) return editor;
+    editor = template.content.firstElementChild.cloneNode(true);
+    var id = "note-" + item.id.replace(/^saved-/, "");
+    var title = titleOf(item);
+    var form = editor.querySelector("form");
+    var textarea = form.querySelector("textarea");
+    var help = form.querySelector(".helptext");
+    var errors = form.querySelector(".note-errors");
+    var counter = form.querySelector(".note-count");
+    var remove = form.querySelector(".note-delete");
+    editor.id = id + "-editor";
+    // The link's own address: the note's page, which takes the POST and knows the way back.
+    form.setAttribute("action", link.getAttribute("href"));
+    form.dataset.title = title;
+    textarea.id = id;
+    form.querySelector("label").htmlFor = id;
+    help.id = id + "-help";
+    errors.id = id + "-errors";
+    counter.id = id + "-count";
+    textarea.setAttribute("aria-describedby", [help.id, counter.id, errors.id].join(" "));
+    textarea.value = noteOf(item);
+    remove.setAttribute("href", item.dataset.noteDeleteUrl);
+    remove.hidden = !textarea.value;
+    fillTitles(editor, title);
+    link.setAttribute("aria-controls", editor.id);
+    link.closest(".note-toggle").insertAdjacentElement("afterend", editor);
+    updateCount(textarea);
+    return editor;
+  }
+
+  function showEditor(item, link, open) {
+    var editor = open ? editorFor(item, link) : item.querySelector(".note-editor");
+    if (!editor) return false;
+    // Closing only hides it: whatever is typed there stays until it is saved.
+    editor.hidden = !open;
+    link.setAttribute("aria-expanded", open ? "true" : "false");
+    return true;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll(".saved-item .note-open"), function (link) {
+    link.setAttribute("aria-expanded", "false");
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest(".saved-item .note-open") : null;
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    var item = link.closest(".saved-item");
+    // Without the template (an older page), the link simply opens the note's page.
+    if (showEditor(item, link, link.getAttribute("aria-expanded") !== "true")) event.preventDefault();
+  });
 
   // --- Private notes on /saved/ ------------------------------------------------------------
 
@@ -70,11 +151,10 @@
           if (remove) remove.hidden = !note;
           var summary = item.querySelector(".note-summary");
           if (summary) summary.textContent = note ? "Edit your note" : "Add a note";
-          var details = item.querySelector("details.note-editor");
-          if (details) {
-            details.open = false;
-            var toggle = details.querySelector("summary");
-            if (toggle) toggle.focus();
+          var link = item.querySelector(".note-open");
+          if (link) {
+            showEditor(item, link, false);
+            link.focus();
           }
         }
         announce("Note saved for “" + title + "”.");
@@ -131,11 +211,29 @@
   // --- Removing a piece from /saved/, and undoing that -------------------------------------
   // The row stays where it was, replaced by "Removed · Undo"; the note is kept on the server.
 
+  function noticeFor(item) {
+    var notice = item.querySelector(".saved-removed");
+    var template = document.getElementById("removed-notice-template");
+    if (notice || !template) return notice;
+    notice = template.content.firstElementChild.cloneNode(true);
+    var title = titleOf(item);
+    var form = notice.querySelector(".restore-form");
+    form.setAttribute("action", item.dataset.restoreUrl);
+    form.dataset.title = title;
+    fillTitles(notice, title);
+    item.appendChild(notice);
+    return notice;
+  }
+
   function showRemoved(item, removed) {
     var piece = item.querySelector(".saved-piece");
-    var notice = item.querySelector(".saved-removed");
+    var notice = removed ? noticeFor(item) : item.querySelector(".saved-removed");
     if (piece) piece.hidden = removed;
-    if (notice) notice.hidden = !removed;
+    if (notice) {
+      var kept = notice.querySelector(".note-kept");
+      if (kept) kept.hidden = !noteOf(item);
+      notice.hidden = !removed;
+    }
   }
 
   function onRemove(form) {
