@@ -36,6 +36,7 @@ PAGE_TYPES = [
     PageType("subscribe", "/subscribe/"),
     PageType("save-login", f"/posts/{FIRST}/save/"),
     PageType("login", "/accounts/login/"),
+    PageType("login-code", "/accounts/login/code/"),
     PageType("signup", "/accounts/signup/"),
     PageType("password-reset", "/accounts/password/reset/"),
     PageType("password-reset-sent", "/accounts/password/reset/done/"),
