@@ -146,9 +146,36 @@ def post(db):
 
 @pytest.fixture
 def member(db):
-    from django.contrib.auth import get_user_model
+    """A member with a confirmed address, who logs in with ``accounts.tests.factories.PASSWORD``."""
+    from accounts.tests.factories import MemberFactory
 
-    return get_user_model().objects.create_user(email="reader@example.org", password="a long password here")
+    return MemberFactory(email="ann@example.org")
+
+
+@pytest.fixture
+def other_member(db):
+    from accounts.tests.factories import MemberFactory
+
+    return MemberFactory(email="bea@example.org")
+
+
+@pytest.fixture
+def member_client(member):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def csrf_client(member):
+    """A logged-in client that, like a browser, must prove every POST with a CSRF token."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    return client
 
 
 @pytest.fixture
