@@ -77,8 +77,10 @@ run: venv
 test: test-deps dev-deps node-deps
 	CI=true scripts/with-services.sh $(MAKE) --no-print-directory lint check pytest pytest-pg lighthouse
 
+# Compiled modules (pytest's rewritten test modules too) are kept in __pycache__ even where the
+# environment says not to write them: compiling everything again cost each test process seconds.
 test-fast: dev-deps
-	$(PY) -m pytest -q -n 2 -m "$(FAST_MARKERS)" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n auto -m "$(FAST_MARKERS)" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
