@@ -119,6 +119,7 @@ def test_an_existing_site_from_before_the_move_keeps_every_row(tmp_path):
     )
 
 
+@pytest.mark.slow  # migrates back and forward again: every state between is rebuilt
 @pytest.mark.django_db(transaction=True)
 def test_old_urls_start_from_each_posts_legacy_url():
     """Migration 0006 on an existing site: every legacy_url becomes an old URL row; a path two posts claimed

@@ -47,6 +47,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow  # every hostile body, seen by three viewers on the page and in the admin
 def test_hostile_bodies_are_inert_on_the_page_and_in_the_admin(client):
     post = PostFactory()
     author = make_member("<b>Name</b> onmouseover=alert(1)")
