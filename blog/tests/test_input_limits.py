@@ -6,7 +6,6 @@ and requests past the size limits are a 400.
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from accounts import services
 
@@ -14,11 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member_client(member, post):
-    client = Client()
-    client.force_login(member)
+def member_client(member_client, member, post):
+    """The root conftest's logged-in member, who has saved ``post``."""
     services.favourite_add(user=member, post=post)
-    return client
+    return member_client
 
 
 @pytest.mark.parametrize(
