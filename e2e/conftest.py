@@ -19,10 +19,9 @@ import pytest  # noqa: E402
 pytest.register_assert_rewrite("e2e.journey")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from accounts.tests.factories import PASSWORD  # noqa: E402
 from e2e.browser import AXE_URL_PATH, WIDTHS, chromium_missing, launch, log_in, serve_axe  # noqa: E402
 from e2e.demo import create_demo_content  # noqa: E402
-
-PASSWORD = "a calm and long passphrase 42"
 
 
 @pytest.hookimpl(trylast=True)
@@ -109,11 +108,6 @@ def page(new_context, csp_violations):
 def demo_posts(live_server):
     """The demo essays, newest first (plus one draft that readers never see)."""
     return create_demo_content()
-
-
-@pytest.fixture
-def member(django_user_model):
-    return django_user_model.objects.create_user(email="reader@example.com", password=PASSWORD)
 
 
 @pytest.fixture

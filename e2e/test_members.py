@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from accounts import services
 from accounts.models import Favourite
+from accounts.tests.factories import PASSWORD
 from e2e.browser import log_in
-from e2e.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

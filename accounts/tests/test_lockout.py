@@ -11,9 +11,10 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.tests.factories import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a long and right password"
 WRONG = "not the password"
 LIMIT = 5
 STAFF = "editor@example.org"
@@ -22,11 +23,6 @@ STAFF = "editor@example.org"
 @pytest.fixture
 def staff():
     return get_user_model().objects.create_user(email=STAFF, password=PASSWORD, is_staff=True)
-
-
-@pytest.fixture
-def member():
-    return get_user_model().objects.create_user(email="reader@example.org", password=PASSWORD)
 
 
 def login(client, email, password, ip="10.0.0.1", **extra):

@@ -1,7 +1,6 @@
 """A note's size: at the limit it is kept whole; past it, a form error and nothing changes (never cut)."""
 
 import pytest
-from django.test import Client
 
 from accounts import services
 from accounts.models import Favourite
@@ -12,11 +11,10 @@ NOTE_LIMIT = services.NOTE_MAX_LENGTH
 
 
 @pytest.fixture
-def member_client(member, post):
-    client = Client()
-    client.force_login(member)
+def member_client(member_client, member, post):
+    """The root conftest's logged-in member, who has saved ``post``."""
     services.favourite_add(user=member, post=post)
-    return client
+    return member_client
 
 
 def test_a_note_at_the_limit_is_kept(member_client, member, post):

@@ -33,4 +33,5 @@ class PostFactory(DjangoModelFactory):
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
-            self.tags.set(list(extracted))
+            # A new post has no tags: add() is what set() would do, without first reading and comparing.
+            self.tags.add(*extracted)

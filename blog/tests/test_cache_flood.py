@@ -134,6 +134,7 @@ class TestDatabaseDown:
         assert response.status_code == 200 and "X-Cache" not in response.headers
 
 
+@pytest.mark.slow  # two thousand requests
 class TestFlood:
     """Thousands of cache-busting requests against a small file cache: nothing cached is pushed out."""
 

@@ -27,11 +27,6 @@ def site():
     return older, newer
 
 
-@pytest.fixture
-def member(django_user_model):
-    return django_user_model.objects.create_user(email="reader@example.org", password="pw")
-
-
 PUBLIC_PAGES = [
     "/",
     "/posts/{slug}/",

@@ -6,7 +6,6 @@ and requests past the size limits are a 400.
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from accounts import services
 
@@ -14,11 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member_client(member, post):
-    client = Client()
-    client.force_login(member)
+def member_client(member_client, member, post):
+    """The root conftest's logged-in member, who has saved ``post``."""
     services.favourite_add(user=member, post=post)
-    return client
+    return member_client
 
 
 @pytest.mark.parametrize(
@@ -46,7 +44,7 @@ def test_sign_up_fields_say_their_limits_in_the_page(client):
     assert 'maxlength="256"' in page
 
 
-@pytest.mark.parametrize("login", ["a" * 5000 + "@example.org", "reader@example.org"])
+@pytest.mark.parametrize("login", ["a" * 5000 + "@example.org", "ann@example.org"])  # the member's own
 def test_log_in_answers_over_long_input_with_a_form_error(client, member, login):
     response = client.post("/accounts/login/", {"login": login, "password": "p" * 100_000})
     assert response.status_code == 200

@@ -24,6 +24,7 @@ def columns() -> list[str]:
         return [column.name for column in connection.introspection.get_table_description(cursor, "blog_post")]
 
 
+@pytest.mark.slow  # migrates back to 0002 and forward again: every state between is rebuilt
 @pytest.mark.django_db(transaction=True)
 def test_the_heavy_columns_move_last_and_nothing_is_lost():
     old_apps = migrate(BEFORE)
@@ -63,6 +64,7 @@ def test_the_heavy_columns_move_last_and_nothing_is_lost():
     assert search.search("kettle").count() == 0
 
 
+@pytest.mark.slow  # migrates back to 0002 and forward again: every state between is rebuilt
 @pytest.mark.django_db(transaction=True)
 def test_the_move_can_be_undone_and_done_again():
     """Going back changes only the state (the order is a matter of speed); forward again finds nothing to do."""
@@ -117,6 +119,7 @@ def test_an_existing_site_from_before_the_move_keeps_every_row(tmp_path):
     )
 
 
+@pytest.mark.slow  # migrates back and forward again: every state between is rebuilt
 @pytest.mark.django_db(transaction=True)
 def test_old_urls_start_from_each_posts_legacy_url():
     """Migration 0006 on an existing site: every legacy_url becomes an old URL row; a path two posts claimed

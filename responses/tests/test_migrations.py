@@ -16,6 +16,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.slow  # migrates back and forward again: every state between is rebuilt
 @pytest.mark.django_db(transaction=True)
 def test_past_published_responses_are_dated_when_written_and_held_ones_are_not():
     post = PostFactory()

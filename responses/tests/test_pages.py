@@ -47,6 +47,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow  # every hostile body, seen by three viewers on the page and in the admin
 def test_hostile_bodies_are_inert_on_the_page_and_in_the_admin(client):
     post = PostFactory()
     author = make_member("<b>Name</b> onmouseover=alert(1)")
@@ -142,8 +143,9 @@ def test_the_post_page_costs_the_same_with_5_and_100_responses(viewer):
         _fill(post, size)
         client = Client()
         if viewer == "member":
-            client.force_login(make_member(f"Viewer{size}"))
-            make_response(post=post, author=get_user_model().objects.last(), status="held")
+            member = make_member(f"Viewer{size}")
+            client.force_login(member)
+            make_response(post=post, author=member, status="held")
         counts.append(_queries(client, post.get_absolute_url(), {"responses": 1}))
     assert counts[0] == counts[1]
 

@@ -5,28 +5,15 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import PASSWORD
 from blog.models import Post
 from blog.tests.factories import PostFactory
 from subscriptions.models import Delivery, Mailing, Subscriber
 from subscriptions.tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member():
-    return MemberFactory(email="ann@example.org")
-
-
-@pytest.fixture
-def member_client(member):
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def export(client) -> dict:
