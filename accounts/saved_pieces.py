@@ -131,15 +131,6 @@ def saved_tags_queryset(*, user):
     )
 
 
-def saved_tags(*, user) -> list[SavedTag]:
-    """The tags of the member's saved pieces, by name (a member may have hundreds)."""
-    prefix = get_script_prefix()
-    return [
-        SavedTag(pk, name, slug, _url(prefix, "blog:tag-detail", slug), _filter_url(prefix, slug))
-        for pk, name, slug in saved_tags_queryset(user=user).values_list("pk", "name", "slug")
-    ]
-
-
 def saved_post_ids_queryset(*, user):
     """The ids of the posts the member has saved (removed pieces are not saved)."""
     return Favourite.objects.saved().filter(user=user, post__isnull=False).values_list("post_id", flat=True)
@@ -176,6 +167,24 @@ def saved_ids_changed(*, user_id: int) -> None:
 
     move()
     transaction.on_commit(move)
+
+
+def saved_tags(*, user) -> list[SavedTag]:
+    """The tags of the member's saved pieces, by name (a member may have hundreds).
+
+    Kept as the saved ids are: under the member's generation (which pieces they saved) and the content
+    version (a post published or hidden, a tag renamed or moved), the script prefix in the key for the URLs.
+    """
+    prefix = get_script_prefix()
+    key = versioned_key("saved-tags", user.pk, _generation(user.pk), prefix)
+    tags = cache.get(key)
+    if tags is None:
+        tags = [
+            SavedTag(pk, name, slug, _url(prefix, "blog:tag-detail", slug), _filter_url(prefix, slug))
+            for pk, name, slug in saved_tags_queryset(user=user).values_list("pk", "name", "slug")
+        ]
+        cache.set(key, tags, SAVED_IDS_TIMEOUT)
+    return tags
 
 
 def saved_post_ids(*, user) -> frozenset[int]:

@@ -54,14 +54,26 @@ def hit_page(request, results, per_page: int) -> Page:
     """A page of search results (``blog.search.Results``) as cards whose text is the highlighted snippet.
 
     Kept under the content version like any list, keyed by the query's words and tag: a search many
-    members make is ranked once per version, not once per member.
+    members make is ranked once per version, not once per member. One cache entry a page holds the
+    cards and the counts (no entry of the count's own): with the file cache each write lists every file
+    of its folder, and a word searched for the first time is such a write. A later page takes the count
+    from the first page's entry when it is there.
     """
-
-    def build():
+    number = page_number(request)
+    key = versioned_key("hits", results.cache_key, per_page, number)
+    stored = cache.get(key)
+    if stored is None and number > 1:
+        first = cache.get(versioned_key("hits", results.cache_key, per_page, 1))
+        if first is not None:
+            results.matching_known(first[2])
+    if stored is None:
         page = paginate(request, results, per_page)
-        return page.paginator.count, _hit_cards(page.object_list)
-
-    return _cached_page(request, results, per_page, build, "search", results.cache_key, keep_empty=False)
+        stored = (page.paginator.count, _hit_cards(page.object_list), results.matching())
+        if stored[0]:  # nothing found is cheap to find again: made-up words fill no cache
+            cache.set(key, stored, PAGE_TIMEOUT)
+    count, cards, matching = stored
+    results.matching_known(matching)
+    return page_of(results, cards, number, per_page, count)
 
 
 def archive_page(request, posts, per_page: int) -> Page:

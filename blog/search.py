@@ -24,12 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from django import forms
-from django.core.cache import cache
 from django.db import connection
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from blog.caching import versioned_key
 from blog.models import Post
 from blog.posts import published_condition
 
@@ -257,7 +255,8 @@ class Hit:
 class Results:
     """Ranked hits for a query, sliceable and countable so the paginator can page them.
 
-    The count (the expensive part for a common word) is cached under the content version.
+    The count (the expensive part for a common word) is kept with each page of results
+    (:func:`blog.cards.hit_page`), under the content version.
     """
 
     def __init__(self, query: str, *, tag=None):
@@ -268,30 +267,27 @@ class Results:
 
     def count(self) -> int:
         """Matching public posts, at most as many as are ranked (see ``more_than``)."""
-        return min(self._matching(), self._backend.ranked())
+        return min(self.matching(), self._backend.ranked())
 
     @property
     def more_than(self) -> bool:
         """True when more posts match than are ranked and counted."""
-        return self._matching() > self._backend.ranked()
+        return self.matching() > self._backend.ranked()
 
     @property
     def cache_key(self) -> str:
         """Names this search (its words and tag) in cache keys."""
         return hashlib.sha256("\x1f".join([str(self.tag_id), *self.words]).encode()).hexdigest()
 
-    def _matching(self) -> int:
+    def matching(self) -> int:
+        """How many public posts match, ranked or not (counted at most once per object)."""
         if self._count is None:
-            if not self.words:
-                self._count = 0
-            else:
-                key = versioned_key("search-count", self.cache_key)
-                self._count = cache.get(key)
-                if self._count is None:
-                    self._count = self._backend.count(self.words, self.tag_id)
-                    if self._count:  # nothing found is cheap to find again: made-up words fill no cache
-                        cache.set(key, self._count, 60 * 60)
+            self._count = self._backend.count(self.words, self.tag_id) if self.words else 0
         return self._count
+
+    def matching_known(self, count: int) -> None:
+        """The count :meth:`matching` would find, already known (kept with a page of results)."""
+        self._count = count
 
     def __len__(self):
         return self.count()

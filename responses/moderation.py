@@ -49,6 +49,8 @@ def moderate(*, actor, responses, action: str, reason: str = "") -> int:
         ModerationLog.objects.bulk_create(
             [_log(actor=actor, action=action, response=row, member=row.author, reason=reason) for row in rows]
         )
+        # Their authors' own responses are kept with their state (a held one rejected must go from their page).
+        rules.forget_member_states(row.author_id for row in changed)
         if touches_public:
             public_change()
     return len(changed)

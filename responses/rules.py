@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -36,11 +37,16 @@ def post_mode(post, *, site: ResponseSettings | None = None, row=_UNKNOWN) -> st
 
 @dataclass(frozen=True)
 class MemberState:
-    """What the post page needs to know of a member: their name, their bans' ends, where they responded."""
+    """What the post page needs to know of a member: their name, their bans' ends, where they responded.
+
+    ``stamp`` is new each time the state is read from the database: what is kept under it (the member's own
+    responses on a post) is read again whenever the state is forgotten.
+    """
 
     display_name: str | None
     ban_ends: tuple  # the end of each ban not over when read (None: no end date)
     responded_to: frozenset  # ids of the posts they wrote a response to, in any state
+    stamp: str = ""
 
     def _active_ends(self) -> list:
         now = timezone.now()
@@ -61,16 +67,17 @@ def _member_state(user) -> MemberState:
     name = Responder.objects.filter(user=user).values_list("display_name", flat=True).first()
     ends = tuple(Ban.objects.active().filter(user=user).values_list("ends_at", flat=True))
     posts = frozenset(Response.objects.filter(author=user).values_list("post_id", flat=True).distinct())
-    return MemberState(name, ends, posts)
+    return MemberState(name, ends, posts, uuid.uuid4().hex)
 
 
 def member_state(user) -> MemberState:
     """:class:`MemberState` for ``user``, kept under the content version (three queries when it is not).
 
-    Forgotten (:func:`forget_member_state`) when the member names themselves or writes a response, and
-    when staff stop them from responding or let them again. A ban's end is checked when read.
+    Forgotten (:func:`forget_member_state`) when the member names themselves, writes, edits or deletes a
+    response, when staff moderate one of theirs, and when staff stop them from responding or let them
+    again. A ban's end is checked when read.
     """
-    key = _state_key(user)
+    key = _state_key(user.pk)
     state = cache.get(key)
     if state is None:
         state = _member_state(user)
@@ -78,16 +85,22 @@ def member_state(user) -> MemberState:
     return state
 
 
-def _state_key(user) -> str:
-    return versioned_key("responses-member", user.pk)
+def _state_key(user_id) -> str:
+    return versioned_key("responses-member", user_id)
 
 
 def forget_member_state(user) -> None:
     """Read the member's state afresh: now (this connection sees its own writes) and once the writing
     transaction commits (another process may have read the old rows meanwhile)."""
-    key = _state_key(user)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget_member_states([user.pk])
+
+
+def forget_member_states(user_ids) -> None:
+    """:func:`forget_member_state` for each of ``user_ids`` (None, a former member's, is left out)."""
+    keys = [_state_key(pk) for pk in set(user_ids) if pk is not None]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def active_ban(user) -> Ban | None:

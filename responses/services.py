@@ -131,6 +131,7 @@ def response_edit(*, user, response: Response, body: str) -> Response:
     response.body, response.body_html, response.edited_at = text, html, timezone.now()
     with transaction.atomic():
         response.save(update_fields=["body", "body_html", "edited_at", "status", "updated_at"])
+        rules.forget_member_state(user)  # their own responses, kept with their state
         if was_public:
             public_change()
     return response
@@ -150,6 +151,7 @@ def response_delete(*, user, response: Response) -> None:
         was_public = response.status == Response.Status.PUBLISHED
         response.status, response.body, response.body_html = Response.Status.REMOVED, "", ""
         response.save(update_fields=["status", "body", "body_html", "updated_at"])
+        rules.forget_member_state(user)
         if was_public:
             public_change()
 

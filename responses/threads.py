@@ -4,8 +4,9 @@ The published threads of a page are drawn once per content version and kept (one
 the same for every reader and, with the members' links, the same for every member: nothing in
 them depends on who is looking. What is a member's own is added fresh, on their private page
 only: their held responses (which never reach the shared cache), and their published ones, drawn
-again with Edit and Delete instead of Report. One query finds them; one more reads the member's
-name and any ban. Staff, who see every held response, get their page drawn whole.
+again with Edit and Delete instead of Report. Their rows are kept under the member's id and state
+(:func:`own_responses`), never drawn HTML: it holds a CSRF token and an edit window that closes.
+Staff, who see every held response, get their page drawn whole.
 """
 
 import re
@@ -13,12 +14,13 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 
-from blog.caching import cached_list
+from blog.caching import PAGE_TIMEOUT, cached_list, versioned_key
 from responses import rules
 from responses.forms import EditForm, ResponseForm
 from responses.models import PostResponses, Response, ResponseSettings
@@ -168,15 +170,29 @@ def shared_page(*, post, number: int, controls: bool) -> ThreadPage:
     return replace(found[0], drawn=_joined(found[0].object_list))
 
 
+def own_responses(*, post, user, member: rules.MemberState) -> list:
+    """``user``'s shown responses on ``post``, oldest first, kept under the member's state.
+
+    The key holds the member's id and the stamp of their state, which every write of theirs and every
+    moderation of theirs forgets (the content version moves with public changes, such as their parent's).
+    """
+    if post.pk not in member.responded_to:
+        return []
+    key = versioned_key("responses-own", user.pk, post.pk, member.stamp)
+    mine = cache.get(key)
+    if mine is None:
+        mine = list(
+            Response.objects.filter(post=post, author=user, status__in=_SHOWN)
+            .select_related("author__responder", "parent")
+            .order_by("created_at", "pk")
+        )
+        cache.set(key, mine, PAGE_TIMEOUT)
+    return mine
+
+
 def _own_page(*, post, user, member: rules.MemberState, page: ThreadPage) -> ThreadPage:
     """``page`` (shared) with the member's own responses drawn fresh and their held ones put in place."""
-    if post.pk not in member.responded_to:
-        return page
-    mine = list(
-        Response.objects.filter(post=post, author=user, status__in=_SHOWN)
-        .select_related("author__responder", "parent")
-        .order_by("created_at", "pk")
-    )
+    mine = own_responses(post=post, user=user, member=member)
     if not mine:
         return page
     threads = {thread.pk: thread for thread in page.object_list}

@@ -11,7 +11,6 @@ page. No part kept between requests holds a CSRF token.
 """
 
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from django import template
 from django.conf import settings
@@ -20,9 +19,6 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 
 register = template.Library()
-
-# The response's own part of every Save form on the page, drawn once per request.
-_request_parts: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @lru_cache(maxsize=32768)
@@ -48,17 +44,23 @@ _drawn = lru_cache(maxsize=2048)(_draw)
 
 
 def _request_part(context) -> str:
-    """The CSRF token (the context's, one masked token for the whole response) and ``next``, once a page."""
-    request = context.get("request")
-    part = _request_parts.get(request) if request is not None else None
+    """The CSRF token (the context's, one masked token for the whole response) and ``next``, once a page.
+
+    Kept in ``save_form_parts``, a dict :func:`accounts.context_processors.saved` gives each page. Not in
+    ``context.render_context``: every ``{% include %}`` of a card renders with a render context of its own,
+    so a list page would draw this part once a card again.
+    """
+    parts = context.get("save_form_parts")
+    part = parts.get("request") if parts is not None else None
     if part is None:
+        request = context.get("request")
         values = {
             "csrf_token": context.get("csrf_token"),
             "next": request.get_full_path() if request is not None else "",
         }
         part = render_to_string("accounts/saving.html#save-form-request", values)
-        if request is not None:
-            _request_parts[request] = part
+        if parts is not None:
+            parts["request"] = part
     return part
 
 
