@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from blog.models import Post
 from jekyll import importer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,3 +71,12 @@ MALFORMED = {
     "2024-02-20-no-front-matter.md": (b"Just text\n", "failed", "no front matter"),
     "2024-02-21-bad-date-fallback.md": (b"---\ntitle: F\ndate: 2024-02-21 1:2 x\n---\nB\n", "created", None),
 }
+
+
+def snapshot() -> list[tuple]:
+    """Every post with its tags, for comparing the database before and after."""
+    rows = []
+    for post in Post.objects.order_by("slug").prefetch_related("tags"):
+        tags = tuple(sorted(tag.name for tag in post.tags.all()))
+        rows.append((post.pk, post.slug, post.title, post.body, post.status, post.published_at, tags, post.updated_at))
+    return rows
