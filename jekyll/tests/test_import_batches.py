@@ -6,7 +6,7 @@ may show in what is imported.
 """
 
 import datetime
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,63 +18,18 @@ from taggit.models import Tag
 from blog import caching, markdown, search
 from blog.models import Post, TaggedPost
 from jekyll import importer, reading, rendering, writing
-from jekyll.tests.helpers import DEMO_POSTS, MALFORMED, outcomes, post_file, write
+from jekyll.tests.batches import (
+    CountingPool,
+    NeverStartingPool,
+    assert_derived_fields_are_fresh,
+    clear,
+    mixed_folder,
+    post_inserts,
+    posts_and_tags,
+)
+from jekyll.tests.helpers import DEMO_POSTS, outcomes, post_file, write
 
 pytestmark = pytest.mark.django_db
-
-FIELDS = (
-    "slug",
-    "title",
-    "body",
-    "body_format",
-    "body_html",
-    "body_text",
-    "excerpt",
-    "description",
-    "status",
-    "published_at",
-    "revised_at",
-    "legacy_url",
-    "source_path",
-    "reading_minutes",
-)
-
-
-def posts_and_tags() -> list[tuple]:
-    """Every post's stored fields and tag names: all that an import decides, ids and clocks aside."""
-    return [
-        (*(getattr(post, name) for name in FIELDS), tuple(sorted(tag.name for tag in post.tags.all())))
-        for post in Post.objects.order_by("slug").prefetch_related("tags")
-    ]
-
-
-def assert_derived_fields_are_fresh() -> None:
-    """What each post stores is what Post.render() derives from its body now, in this process."""
-    for post in Post.objects.all():
-        stored = (post.body_html, post.body_text, post.excerpt, post.reading_minutes)
-        post.render()
-        assert (post.body_html, post.body_text, post.excerpt, post.reading_minutes) == stored, post.slug
-
-
-def mixed_folder(folder: Path) -> Path:
-    """Good files of every kind and bad ones between them, more than one batch of them."""
-    for name, (data, _outcome, _reason) in MALFORMED.items():
-        if "big" not in name:  # the 2 MB body is test_importer's; it only makes this slow
-            write(folder, name, data)
-    for path in DEMO_POSTS.glob("*.md"):
-        write(folder, path.name, path.read_bytes())
-    write(folder, "2024-03-01-images.md", post_file(body='![a "calm" lake](/lake.jpg)\n\nIt\'s -- "fine"...'))
-    write(folder, "2024-03-02-html.html", post_file(body="<p>HTML <img src=/x.png> <script>x()</script></p>"))
-    write(folder, "2024-03-03-excerpt.md", post_file(body="First.\n\n<!--more-->\n\nRest.", extra="excerpt: Own\n"))
-    for n in range(40):
-        tags = f"[Rest, Tag{n % 7}, tag{n % 5}]"
-        write(folder, f"2024-04-{n % 28 + 1:02d}-many-{n}.md", post_file(title=f"Many {n}", tags=tags, body="*x* " * n))
-    return folder
-
-
-def clear() -> None:
-    Post.objects.all().delete()
-    Tag.objects.all().delete()
 
 
 @pytest.fixture
@@ -82,28 +37,6 @@ def small_batches(monkeypatch):
     """Batches of 7 files and render tasks of 3 bodies, so that a few dozen files cross several of each."""
     monkeypatch.setattr(reading, "BATCH_SIZE", 7)
     monkeypatch.setattr(rendering, "RENDER_CHUNK", 3)
-
-
-class CountingPool(ProcessPoolExecutor):
-    tasks: list[Future] = []
-
-    def submit(self, *args, **kwargs):
-        task = super().submit(*args, **kwargs)
-        CountingPool.tasks.append(task)
-        return task
-
-
-class NeverStartingPool:
-    """A pool whose workers never start a task: this process must take every one back."""
-
-    def __init__(self, **options):
-        pass
-
-    def submit(self, *args, **kwargs):
-        return Future()
-
-    def shutdown(self, **options):
-        pass
 
 
 @pytest.mark.slow
@@ -296,15 +229,6 @@ def test_progress_hears_of_each_file_in_order_once_it_is_committed(tmp_path, mon
     assert [(done, total) for done, total, _name, _saved in heard] == [(n, 6) for n in range(1, 7)]
     assert [name for _done, _total, name, _saved in heard] == [Path(item.name).name for item in report.outcomes]
     assert all(saved for _done, _total, name, saved in heard if name != "nope")
-
-
-def post_inserts(queries) -> list[str]:
-    """The INSERTs into blog_post among captured statements (however the database quotes the name)."""
-    return [
-        query["sql"]
-        for query in queries
-        if query["sql"].lower().startswith("insert into") and "blog_post" in query["sql"].lower().split("(")[0]
-    ]
 
 
 def test_new_posts_go_in_with_one_insert_and_a_tag_name_is_looked_up_once(tmp_path):
