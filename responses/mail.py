@@ -76,15 +76,6 @@ def _record(row: NoticeEmail, status: str, error: str = "", **fields) -> str:
     return status
 
 
-def _smtp_code(exc: smtplib.SMTPException) -> tuple[int, str]:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, text = next(iter(exc.recipients.values()))
-    else:
-        code, text = getattr(exc, "smtp_code", 0), getattr(exc, "smtp_error", b"")
-    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    return code, f"{code} {text}".strip()
-
-
 def deliver(row: NoticeEmail, message: EmailMultiAlternatives, *, mailer, on_sent=None) -> str:
     """Send the claimed ``row``'s message over ``mailer`` and record the outcome; returns the row's new status."""
     (address,) = message.to
@@ -96,7 +87,11 @@ def deliver(row: NoticeEmail, message: EmailMultiAlternatives, *, mailer, on_sen
         mailer.open()
         mailer.send_messages([message])
     except (smtplib.SMTPException, OSError) as exc:
-        code, error = _smtp_code(exc) if isinstance(exc, smtplib.SMTPException) else (0, f"{type(exc).__name__}: {exc}")
+        code, error = (
+            suppression.smtp_answer(exc)
+            if isinstance(exc, smtplib.SMTPException)
+            else (0, f"{type(exc).__name__}: {exc}")
+        )
         if code >= 500 and isinstance(exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)):
             suppression.suppress_address(email=address, reason=error)
             return _record(row, NoticeEmail.Status.SUPPRESSED, error, attempts=attempts)
@@ -110,10 +105,6 @@ def deliver(row: NoticeEmail, message: EmailMultiAlternatives, *, mailer, on_sen
         if on_sent is not None:
             on_sent()
     return status
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    return datetime.timedelta(seconds=settings.SUBSCRIPTIONS_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
 
 
 def _message(*, template: str, subject: str, to: str, context: dict, headers=None) -> EmailMultiAlternatives:

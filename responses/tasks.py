@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from responses import mail
 from responses.models import NoticeEmail
+from subscriptions import suppression
 
 
 def _retry_at(**lookup) -> datetime.datetime:
     waiting = NoticeEmail.objects.filter(status=NoticeEmail.Status.WAITING, **lookup)
     attempts = waiting.aggregate(most=Max("attempts"))["most"] or 1
-    return timezone.now() + mail.retry_delay(attempts)
+    return timezone.now() + suppression.retry_delay(attempts)
 
 
 @task

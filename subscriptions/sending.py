@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from blog.models import Post
-from subscriptions import services
+from subscriptions import services, suppression
 from subscriptions.emails import MailingContent
 from subscriptions.models import Delivery, Mailing, Subscriber
 
@@ -97,10 +97,6 @@ def claim(mailing_id: int, limit: int = CLAIM_BATCH) -> list[Delivery]:
     return list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("id"))
 
 
-def _backoff(attempts: int) -> datetime.timedelta:
-    return datetime.timedelta(seconds=settings.SUBSCRIPTIONS_RETRY_SECONDS * 2 ** (attempts - 1))
-
-
 def _record(delivery: Delivery, status: str, error: str = "", **fields) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(status=status, last_error=error[:300], **fields)
 
@@ -110,17 +106,8 @@ def _temporary_failure(delivery: Delivery, error: str) -> None:
     if attempts >= settings.SUBSCRIPTIONS_MAX_ATTEMPTS:
         _record(delivery, Delivery.Status.FAILED, error, attempts=attempts)
     else:
-        retry_at = timezone.now() + _backoff(attempts)
+        retry_at = timezone.now() + suppression.retry_delay(attempts)
         _record(delivery, Delivery.Status.WAITING, error, attempts=attempts, next_attempt_at=retry_at)
-
-
-def _smtp_code(exc: smtplib.SMTPException) -> tuple[int, str]:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, text = next(iter(exc.recipients.values()))
-    else:
-        code, text = getattr(exc, "smtp_code", 0), getattr(exc, "smtp_error", b"")
-    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    return code, f"{code} {text}".strip()
 
 
 def _send_one(mailer, content: MailingContent, delivery: Delivery) -> bool:
@@ -138,7 +125,7 @@ def _send_one(mailer, content: MailingContent, delivery: Delivery) -> bool:
         mailer.open()
         mailer.send_messages([content.message_for(subscriber)])
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-        code, error = _smtp_code(exc)
+        code, error = suppression.smtp_answer(exc)
         if code >= 500:
             # The server refused this address for good: never try it again.
             services.suppress(subscriber_id=subscriber.pk, reason=error)
