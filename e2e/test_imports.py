@@ -103,7 +103,9 @@ def test_upload_a_jekyll_zip_follow_it_on_the_worker_and_read_the_outcome_table(
     shot(page, "import-outcome-1280")
     assert axe_violations(page) == []
     # The narrow page was following the run too, and shows the table by itself.
-    expect(narrow.get_by_role("table")).to_be_visible(timeout=15_000)
+    expect(
+        narrow.get_by_role("table", name="Each file of the upload and its outcome, in the order read")
+    ).to_be_visible(timeout=15_000)
     shot(narrow, "import-outcome-375")
     assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
