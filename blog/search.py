@@ -82,7 +82,7 @@ def highlight(snippet: str) -> SafeString:
 # A word found in most posts matches tens of thousands at 100,000 posts; scoring every match costs more
 # than the page is worth. The newest MAX_RANKED matches (by when they were added) are ranked, and
 # the count says "more than" beyond that (fewer on PostgreSQL: PostgresBackend.RANKED).
-MAX_RANKED = 5000
+MAX_RANKED = 1000
 
 
 def _hidden_ids_sql() -> tuple[str, list]:
@@ -126,25 +126,23 @@ class SqliteBackend:
             params.append(tag_id)
         return where, params
 
-    def count(self, words, tag_id) -> int:
-        """How many public posts match, counting no further than ``ranked()`` + 1."""
+    def page(self, words, tag_id, offset: int, limit: int) -> tuple[list[tuple[int, str]], int | None]:
+        """One page of ``(id, snippet)`` rows, best first, and how many public posts match (up to ``ranked()`` + 1)."""
         where, params = self._matches(words, tag_id)
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM blog_post_fts WHERE {where} LIMIT %s)"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, self.ranked() + 1])
-            return cursor.fetchone()[0]
-
-    def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        where, params = self._matches(words, tag_id)
-        # Inside out: the newest MAX_RANKED public matches with their bm25 score (FTS5 reads rowids
-        # newest first and stops, scoring only what it returns); those sorted, one page kept; snippets
-        # (which re-read each body) for that page only. Column 2 is body_text, 1 the excerpt: the
-        # body's snippet unless only the excerpt matched.
+        # Inside out: the newest ranked() + 1 public matches with their bm25 score (FTS5 reads rowids
+        # newest first and stops, scoring only what it returns), counted; the newest ranked() of them
+        # sorted, one page kept; snippets (which re-read each body) for that page only. One pass over the
+        # index for the count and the page: a separate count walked the matches and the hidden ids again.
+        # Column 2 is body_text, 1 the excerpt: the body's snippet unless only the excerpt matched.
+        ranked = self.ranked()
         sql = (
             f"WITH candidates AS MATERIALIZED (SELECT rowid AS id, {self.RANK} AS score FROM blog_post_fts "
-            f"WHERE {where} ORDER BY rowid DESC LIMIT {self.ranked():d}), "
-            "ranked AS MATERIALIZED (SELECT id, score FROM candidates ORDER BY score, id DESC LIMIT %s OFFSET %s) "
-            "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s) "
+            f"WHERE {where} ORDER BY rowid DESC LIMIT {ranked + 1:d}), "
+            "ranked AS MATERIALIZED (SELECT id, score FROM "
+            f"(SELECT id, score FROM candidates ORDER BY id DESC LIMIT {ranked:d}) "
+            "ORDER BY score, id DESC LIMIT %s OFFSET %s) "
+            "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s), "
+            "(SELECT count(*) FROM candidates) "
             "FROM blog_post_fts JOIN ranked ON ranked.id = blog_post_fts.rowid WHERE blog_post_fts MATCH %s "
             "ORDER BY ranked.score, ranked.id DESC"
         )
@@ -152,7 +150,22 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset, *marks, *marks, params[0]])
             rows = cursor.fetchall()
-        return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
+        # No row past the first page says nothing of the count (None: count() when asked).
+        matching = rows[0][3] if rows else (0 if offset == 0 else None)
+        snippets = [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt, _ in rows]
+        return snippets, matching
+
+    def count(self, words, tag_id) -> int:
+        """How many public posts match, counting no further than ``ranked()`` + 1 (when no page said)."""
+        where, params = self._matches(words, tag_id)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM blog_post_fts WHERE {where} LIMIT %s)"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, self.ranked() + 1])
+            return cursor.fetchone()[0]
+
+
+# Posts of one tag, as a condition on a post id column (the parameter: the tag's id).
+TAGGED = "IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
 
 
 class PostgresBackend:
@@ -180,21 +193,16 @@ class PostgresBackend:
         """How many of the newest matches are ranked (and counted): each ranked one reads its vector."""
         return min(self.RANKED, MAX_RANKED)
 
-    def _matches(self, words, tag_id, *, newest: int | None = None) -> tuple[str, list]:
-        """Public matches, as FROM and WHERE clauses on blog_post (unaliased: the publication rule names it).
-
-        With ``newest``, only that many of the newest matches are looked up in blog_post: a word found
-        in most posts then costs a sort of its ids, not a lookup of every match.
-        """
+    def _matches(self, words, tag_id) -> tuple[str, list]:
+        """Public matches, as FROM and WHERE clauses on blog_post (unaliased: the publication rule names it)."""
         public, public_params = published_condition()
-        matching, params = "blog_post_matching(websearch_to_tsquery('english', %s))", [self.web_query(words)]
-        if newest is not None:
-            matching = f"(SELECT id FROM {matching} AS found(id) ORDER BY id DESC LIMIT %s)"
-            params.append(newest)
-        sql = f"{matching} AS matching(id) JOIN blog_post ON blog_post.id = matching.id WHERE {public}"
-        params += public_params
+        sql = (
+            "blog_post_matching(websearch_to_tsquery('english', %s)) AS matching(id) "
+            f"JOIN blog_post ON blog_post.id = matching.id WHERE {public}"
+        )
+        params = [self.web_query(words), *public_params]
         if tag_id is not None:
-            sql += " AND blog_post.id IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+            sql += f" AND blog_post.id {TAGGED}"
             params.append(tag_id)
         return sql, params
 
@@ -206,29 +214,49 @@ class PostgresBackend:
             cursor.execute(sql, [*params, self.ranked() + 1])
             return cursor.fetchone()[0]
 
-    def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        # Twice as many of the newest matches as are ranked, for the few among them that are not public.
-        matches, params = self._matches(words, tag_id, newest=2 * self.ranked())
-        # Inside out: the ids of the newest RANKED public matches; their vectors read and ranked, one page
-        # kept; then ts_headline (which parses the text again) for that page's rows, on a prefix of the
-        # body and on the excerpt: the body's snippet unless only the excerpt matched.
+    def page(self, words, tag_id, offset: int, limit: int) -> tuple[list[tuple[int, str]], int | None]:
+        """One page of ``(id, snippet)`` rows, best first, and how many public posts match (up to
+        ``ranked()`` + 1), or None when the page's query cannot tell (then :meth:`count` can)."""
+        # Twice as many of the newest matches (of the tag, if one is given) as are ranked, for the few
+        # among them that are not public: a word found in most posts then costs a sort of its ids, not a
+        # lookup of every match in blog_post.
+        ranked = self.ranked()
+        window = 2 * ranked
+        public, public_params = published_condition()
+        tagged = f"WHERE found.id {TAGGED} " if tag_id is not None else ""
+        # Inside out: the ids of the newest ranked() + 1 public matches, counted; the newest ranked() of
+        # them have their vectors read and ranked, one page kept; then ts_headline (which parses the text
+        # again) for that page's rows, on a prefix of the body and on the excerpt: the body's snippet
+        # unless only the excerpt matched. The index is asked once for the count and the page.
         headline = "ts_headline('english', {text}, websearch_to_tsquery('english', %s), %s)"
         sql = (
-            "WITH candidates AS MATERIALIZED ("
-            f"SELECT blog_post.id FROM {matches} ORDER BY blog_post.id DESC LIMIT %s), "
+            "WITH newest AS MATERIALIZED (SELECT id FROM blog_post_matching(websearch_to_tsquery('english', %s)) "
+            f"AS found(id) {tagged}ORDER BY id DESC LIMIT %s), "
+            "candidates AS MATERIALIZED (SELECT blog_post.id FROM newest JOIN blog_post ON blog_post.id = newest.id "
+            f"WHERE {public} ORDER BY blog_post.id DESC LIMIT %s), "
             "ranked AS MATERIALIZED ("
             "SELECT p.id, ts_rank(p.search_vector, websearch_to_tsquery('english', %s)) AS score "
-            "FROM candidates c JOIN blog_post p ON p.id = c.id ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s) "
-            f"SELECT p.id, {headline.format(text='left(p.body_text, %s)')}, {headline.format(text='p.excerpt')} "
+            "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c JOIN blog_post p ON p.id = c.id "
+            "ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s) "
+            f"SELECT p.id, {headline.format(text='left(p.body_text, %s)')}, {headline.format(text='p.excerpt')}, "
+            "(SELECT count(*) FROM candidates), (SELECT count(*) FROM newest) "
             "FROM ranked r JOIN blog_post p ON p.id = r.id ORDER BY r.score DESC, r.id DESC"
         )
         query = self.web_query(words)
-        ranked = self.ranked()
         headlines = [query, self.HEADLINE_OPTIONS]
+        params = [query, *([tag_id] if tag_id is not None else []), window, *public_params, ranked + 1]
+        params += [query, ranked, limit, offset, self.HEADLINE_CHARS, *headlines, *headlines]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ranked, query, limit, offset, self.HEADLINE_CHARS, *headlines, *headlines])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
+        matching = None
+        if rows:
+            counted, seen = rows[0][3], rows[0][4]
+            # Exact when every match was in the window or the window held more public ones than are ranked.
+            if seen < window or counted > ranked:
+                matching = counted
+        snippets = [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt, *_ in rows]
+        return snippets, matching
 
 
 def backend():
@@ -255,8 +283,8 @@ class Hit:
 class Results:
     """Ranked hits for a query, sliceable and countable so the paginator can page them.
 
-    The count (the expensive part for a common word) is kept with each page of results
-    (:func:`blog.cards.hit_page`), under the content version.
+    A page's query also counts the matches (:meth:`__getitem__` keeps the count it brings); the count is
+    kept with each page of results (:func:`blog.cards.hit_page`), under the content version.
     """
 
     def __init__(self, query: str, *, tag=None):
@@ -298,7 +326,9 @@ class Results:
         start, stop = item.start or 0, item.stop
         if not self.words or stop is None or stop <= start:
             return []
-        rows = self._backend.page(self.words, self.tag_id, start, stop - start)
+        rows, matching = self._backend.page(self.words, self.tag_id, start, stop - start)
+        if matching is not None and self._count is None:
+            self._count = matching
         # By primary key alone, then public ones kept: the ranking query has already left drafts and
         # scheduled posts out, and a post unpublished since is dropped here. (With published()'s conditions
         # in the lookup, SQLite without table statistics walks the date index over every public post
