@@ -166,6 +166,8 @@ class SqliteBackend:
 
 # Posts of one tag, as a condition on a post id column (the parameter: the tag's id).
 TAGGED = "IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+# A reader's words (PostgresBackend.web_query) as a tsquery.
+TSQUERY = "websearch_to_tsquery('english', %s)"
 
 
 class PostgresBackend:
@@ -180,7 +182,7 @@ class PostgresBackend:
     each body.
     """
 
-    RANKED = 500
+    RANKED = 200
     HEADLINE_CHARS = 3000
     HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, MaxFragments=2'
 
@@ -223,15 +225,21 @@ class PostgresBackend:
         ranked = self.ranked()
         window = 2 * ranked
         public, public_params = published_condition()
-        tagged = f"WHERE found.id {TAGGED} " if tag_id is not None else ""
+        if tag_id is None:
+            # Sorted and cut inside the function (migration 0011_search_newest): only the window comes back.
+            newest = f"SELECT id FROM blog_post_matching_newest({TSQUERY}, %s) AS found(id)"
+            newest_params = [window]
+        else:
+            newest = f"SELECT id FROM blog_post_matching({TSQUERY}) AS found(id) WHERE found.id {TAGGED} "
+            newest += "ORDER BY id DESC LIMIT %s"
+            newest_params = [tag_id, window]
         # Inside out: the ids of the newest ranked() + 1 public matches, counted; the newest ranked() of
         # them have their vectors read and ranked, one page kept; then ts_headline (which parses the text
         # again) for that page's rows, on a prefix of the body and on the excerpt: the body's snippet
         # unless only the excerpt matched. The index is asked once for the count and the page.
         headline = "ts_headline('english', {text}, websearch_to_tsquery('english', %s), %s)"
         sql = (
-            "WITH newest AS MATERIALIZED (SELECT id FROM blog_post_matching(websearch_to_tsquery('english', %s)) "
-            f"AS found(id) {tagged}ORDER BY id DESC LIMIT %s), "
+            f"WITH newest AS MATERIALIZED ({newest}), "
             "candidates AS MATERIALIZED (SELECT blog_post.id FROM newest JOIN blog_post ON blog_post.id = newest.id "
             f"WHERE {public} ORDER BY blog_post.id DESC LIMIT %s), "
             "ranked AS MATERIALIZED ("
@@ -244,7 +252,7 @@ class PostgresBackend:
         )
         query = self.web_query(words)
         headlines = [query, self.HEADLINE_OPTIONS]
-        params = [query, *([tag_id] if tag_id is not None else []), window, *public_params, ranked + 1]
+        params = [query, *newest_params, *public_params, ranked + 1]
         params += [query, ranked, limit, offset, self.HEADLINE_CHARS, *headlines, *headlines]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
