@@ -117,16 +117,19 @@ def _cached_page(request, items, per_page: int, build, *key_parts, keep_empty: b
     return page_of(items, cards, number, per_page, count)
 
 
-def _card_parts(post, snippet=None) -> tuple[SafeString, SafeString]:
-    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's (templates: safe)."""
+def _card_parts(post, snippet=None, tags=None) -> tuple[SafeString, SafeString]:
+    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's (templates: safe).
+
+    ``tags``: the post's tags when they were not prefetched (search hits).
+    """
     body = render_to_string("includes/post_card_body.html", {"post": post, "snippet": snippet})
-    return body, render_to_string("includes/tag_list.html", {"tags": post.tags.all()})
+    return body, render_to_string("includes/tag_list.html", {"tags": post.tags.all() if tags is None else tags})
 
 
 def _hit_cards(hits) -> list[Card]:
     cards = []
     for hit in hits:
-        html, tags_html = _card_parts(hit.post, hit.snippet)
+        html, tags_html = _card_parts(hit.post, hit.snippet, hit.tags)
         cards.append(Card(hit.post.pk, hit.post.slug, hit.post.title, html, tags_html))
     return cards
 

@@ -253,6 +253,14 @@ class TestPage:
         html = client.get("/search/", {"q": "pebble"}).content.decode()
         assert "2 essays found" in html and "Pebble two" in html and "csrfmiddlewaretoken" in html
 
+    def test_each_hit_shows_its_own_tags_by_name(self, client):
+        PostFactory(title="Pebble one", body="pebble", tags=["Stone", "Shore"], days_ago=2)
+        PostFactory(title="Pebble two", body="pebble", tags=["Moss"], days_ago=1)
+        html = client.get("/search/", {"q": "pebble"}).content.decode()
+        first, second = html.split('class="post-card search-result"')[1:]
+        assert re.findall(r'href="/tags/([^/]+)/"', first) == ["moss"]
+        assert re.findall(r'href="/tags/([^/]+)/"', second) == ["shore", "stone"]
+
     def test_empty_query_invites_a_search(self, client):
         response = client.get("/search/")
         assert response.status_code == 200
