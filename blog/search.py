@@ -2,7 +2,8 @@
 
 SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the stored ``blog_post.search_vector``
 column with its GIN index. Both are created and kept in step by triggers (migration
-``0002_search_index``; PostgreSQL's matching function is ``0010_search_speed``), so this module only reads.
+``0002_search_index``; PostgreSQL's matching functions are ``0010_search_speed`` and
+``0011_search_newest``), so this module only reads. A page of results and its count are one statement.
 
 Reader text is never query syntax: it is cut into words, control characters are dropped,
 and every word goes to the database as a quoted string literal, so ``NEAR(``, ``*``, ``-``,
