@@ -2,7 +2,9 @@
 
 Run in a var dir the benchmark has seeded (``python -m bench.site seed --posts 1000``, after ``migrate``):
 the benchmark's member requests each member page of ``make bench`` and an almost empty one (``/privacy/``)
-with the Django test client, and the least CPU time per request of three runs is printed. CPU time
+with the Django test client, and the least CPU time per request of three runs is printed. "member search,
+first of a word" searches words no run has searched before (drawn afresh each time), as the first search
+of each word after a change is; its CPU time includes PostgreSQL's backend, read from /proc. CPU time
 (``time.process_time``) is far steadier than requests per second on a machine shared with other jobs.
 ``--compare COMMIT`` measures that commit's files (from ``git archive``, the repository untouched) and
 this tree in turns, on the same data and session.
@@ -46,16 +48,43 @@ def measure(runs: int, requests: int) -> dict:
                 client.get(path)
             best = min(best, (time.process_time() - started) * 1000 / requests)
         result[name] = best
+    result["member search, first of a word"] = _first_searches(client, runs, requests)
     return result
 
 
-def _measure_in(root: Path, runs: int, requests: int) -> dict:
+def _first_searches(client, runs: int, requests: int) -> float:
+    """The least mean CPU time (this process and the database's) of ``requests`` searches of unsearched words.
+
+    Each process of a ``--compare`` takes its own stretch of a shuffled vocabulary (``BENCH_COLD_PART``),
+    shuffled anew by each command (``BENCH_COLD_SEED``), so no search finds another's results kept.
+    """
+    import random
+
+    from bench.content import vocabulary
+    from bench.site import _database_cpu_reader
+
+    words = vocabulary()[60:]
+    random.Random(os.environ.get("BENCH_COLD_SEED", str(time.time_ns()))).shuffle(words)
+    start = int(os.environ.get("BENCH_COLD_PART", "0")) * runs * requests
+    database_cpu = _database_cpu_reader()
+    best = float("inf")
+    for run in range(runs):
+        batch = words[start + run * requests : start + (run + 1) * requests]
+        started, started_database = time.process_time(), database_cpu()
+        for word in batch:
+            client.get("/search/", {"q": word})
+        spent = time.process_time() - started + (database_cpu() - started_database) / 1e9
+        best = min(best, spent * 1000 / len(batch))
+    return best
+
+
+def _measure_in(root: Path, runs: int, requests: int, part: int = 0) -> dict:
     # This file, run against ``root``'s code (an older commit has no copy of it); run_path, not the file as
     # a script, so that bench/email.py and bench/site.py do not stand in for the standard library's.
     argv = [__file__, "--json", "--runs", str(runs), "--requests", str(requests)]
     code = f"import runpy, sys; sys.argv = {argv!r}; runpy.run_path({__file__!r}, run_name='__main__')"
     command = [sys.executable, "-c", code]
-    env = {**os.environ, "PYTHONPATH": str(root)}
+    env = {**os.environ, "PYTHONPATH": str(root), "BENCH_COLD_PART": str(part)}
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -67,6 +96,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    os.environ.setdefault("BENCH_COLD_SEED", str(time.time_ns()))
     if options.json:
         print(json.dumps(measure(options.runs, options.requests)))  # noqa: T201 - read by the parent process
         return
@@ -78,9 +108,11 @@ def main() -> None:
         archive = subprocess.run(["git", "archive", options.compare], cwd=ROOT, capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
         before, after = {}, {}
+        part = 0
         for _ in range(options.runs):
             for root, into in ((Path(folder), before), (ROOT, after)):
-                for name, ms in _measure_in(root, 1, options.requests).items():
+                part += 1
+                for name, ms in _measure_in(root, 1, options.requests, part).items():
                     into[name] = min(into.get(name, float("inf")), ms)
     print(f"{'page':<28} {options.compare[:10]:>10} {'this tree':>10}")  # noqa: T201 - the command's output
     for name, ms in after.items():

@@ -17,6 +17,7 @@ from itertools import groupby
 
 from django.core.cache import cache
 from django.core.paginator import Page
+from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -56,19 +57,17 @@ def hit_page(request, results, per_page: int) -> Page:
     Kept under the content version like any list, keyed by the query's words and tag: a search many
     members make is ranked once per version, not once per member. One cache entry a page holds the
     cards and the counts (no entry of the count's own): with the file cache each write lists every file
-    of its folder, and a word searched for the first time is such a write. A later page takes the count
-    from the first page's entry when it is there.
+    of its folder, and a word searched for the first time is such a write. The page's own query brings
+    the count, so a later page needs no other. A page past the end is a 404 (and is not stored).
     """
     number = page_number(request)
     key = versioned_key("hits", results.cache_key, per_page, number)
     stored = cache.get(key)
-    if stored is None and number > 1:
-        first = cache.get(versioned_key("hits", results.cache_key, per_page, 1))
-        if first is not None:
-            results.matching_known(first[2])
     if stored is None:
-        page = paginate(request, results, per_page)
-        stored = (page.paginator.count, _hit_cards(page.object_list), results.matching())
+        hits = results[(number - 1) * per_page : number * per_page]
+        if number > 1 and not hits:
+            raise Http404("No such page.")
+        stored = (results.count(), _hit_cards(hits), results.matching())
         if stored[0]:  # nothing found is cheap to find again: made-up words fill no cache
             cache.set(key, stored, PAGE_TIMEOUT)
     count, cards, matching = stored
@@ -118,16 +117,19 @@ def _cached_page(request, items, per_page: int, build, *key_parts, keep_empty: b
     return page_of(items, cards, number, per_page, count)
 
 
-def _card_parts(post, snippet=None) -> tuple[SafeString, SafeString]:
-    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's (templates: safe)."""
+def _card_parts(post, snippet=None, tags=None) -> tuple[SafeString, SafeString]:
+    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's (templates: safe).
+
+    ``tags``: the post's tags when they were not prefetched (search hits).
+    """
     body = render_to_string("includes/post_card_body.html", {"post": post, "snippet": snippet})
-    return body, render_to_string("includes/tag_list.html", {"tags": post.tags.all()})
+    return body, render_to_string("includes/tag_list.html", {"tags": post.tags.all() if tags is None else tags})
 
 
 def _hit_cards(hits) -> list[Card]:
     cards = []
     for hit in hits:
-        html, tags_html = _card_parts(hit.post, hit.snippet)
+        html, tags_html = _card_parts(hit.post, hit.snippet, hit.tags)
         cards.append(Card(hit.post.pk, hit.post.slug, hit.post.title, html, tags_html))
     return cards
 

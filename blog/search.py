@@ -2,7 +2,8 @@
 
 SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the stored ``blog_post.search_vector``
 column with its GIN index. Both are created and kept in step by triggers (migration
-``0002_search_index``; PostgreSQL's matching function is ``0010_search_speed``), so this module only reads.
+``0002_search_index``; PostgreSQL's matching functions are ``0010_search_speed`` and
+``0011_search_newest``), so this module only reads. A page of results and its count are one statement.
 
 Reader text is never query syntax: it is cut into words, control characters are dropped,
 and every word goes to the database as a quoted string literal, so ``NEAR(``, ``*``, ``-``,
@@ -21,14 +22,16 @@ Snippets come from the database with private-use marker characters around the ma
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django import forms
 from django.db import connection
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from taggit.models import Tag
 
-from blog.models import Post
+from blog.models import Post, TaggedPost
 from blog.posts import published_condition
 
 MAX_QUERY_LENGTH = 200
@@ -82,7 +85,7 @@ def highlight(snippet: str) -> SafeString:
 # A word found in most posts matches tens of thousands at 100,000 posts; scoring every match costs more
 # than the page is worth. The newest MAX_RANKED matches (by when they were added) are ranked, and
 # the count says "more than" beyond that (fewer on PostgreSQL: PostgresBackend.RANKED).
-MAX_RANKED = 5000
+MAX_RANKED = 1000
 
 
 def _hidden_ids_sql() -> tuple[str, list]:
@@ -126,25 +129,23 @@ class SqliteBackend:
             params.append(tag_id)
         return where, params
 
-    def count(self, words, tag_id) -> int:
-        """How many public posts match, counting no further than ``ranked()`` + 1."""
+    def page(self, words, tag_id, offset: int, limit: int) -> tuple[list[tuple[int, str]], int | None]:
+        """One page of ``(id, snippet)`` rows, best first, and how many public posts match (up to ``ranked()`` + 1)."""
         where, params = self._matches(words, tag_id)
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM blog_post_fts WHERE {where} LIMIT %s)"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, self.ranked() + 1])
-            return cursor.fetchone()[0]
-
-    def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        where, params = self._matches(words, tag_id)
-        # Inside out: the newest MAX_RANKED public matches with their bm25 score (FTS5 reads rowids
-        # newest first and stops, scoring only what it returns); those sorted, one page kept; snippets
-        # (which re-read each body) for that page only. Column 2 is body_text, 1 the excerpt: the
-        # body's snippet unless only the excerpt matched.
+        # Inside out: the newest ranked() + 1 public matches with their bm25 score (FTS5 reads rowids
+        # newest first and stops, scoring only what it returns), counted; the newest ranked() of them
+        # sorted, one page kept; snippets (which re-read each body) for that page only. One pass over the
+        # index for the count and the page: a separate count walked the matches and the hidden ids again.
+        # Column 2 is body_text, 1 the excerpt: the body's snippet unless only the excerpt matched.
+        ranked = self.ranked()
         sql = (
             f"WITH candidates AS MATERIALIZED (SELECT rowid AS id, {self.RANK} AS score FROM blog_post_fts "
-            f"WHERE {where} ORDER BY rowid DESC LIMIT {self.ranked():d}), "
-            "ranked AS MATERIALIZED (SELECT id, score FROM candidates ORDER BY score, id DESC LIMIT %s OFFSET %s) "
-            "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s) "
+            f"WHERE {where} ORDER BY rowid DESC LIMIT {ranked + 1:d}), "
+            "ranked AS MATERIALIZED (SELECT id, score FROM "
+            f"(SELECT id, score FROM candidates ORDER BY id DESC LIMIT {ranked:d}) "
+            "ORDER BY score, id DESC LIMIT %s OFFSET %s) "
+            "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s), "
+            "(SELECT count(*) FROM candidates) "
             "FROM blog_post_fts JOIN ranked ON ranked.id = blog_post_fts.rowid WHERE blog_post_fts MATCH %s "
             "ORDER BY ranked.score, ranked.id DESC"
         )
@@ -152,7 +153,24 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset, *marks, *marks, params[0]])
             rows = cursor.fetchall()
-        return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
+        # No row past the first page says nothing of the count (None: count() when asked).
+        matching = rows[0][3] if rows else (0 if offset == 0 else None)
+        snippets = [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt, _ in rows]
+        return snippets, matching
+
+    def count(self, words, tag_id) -> int:
+        """How many public posts match, counting no further than ``ranked()`` + 1 (when no page said)."""
+        where, params = self._matches(words, tag_id)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM blog_post_fts WHERE {where} LIMIT %s)"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, self.ranked() + 1])
+            return cursor.fetchone()[0]
+
+
+# Posts of one tag, as a condition on a post id column (the parameter: the tag's id).
+TAGGED = "IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+# A reader's words (PostgresBackend.web_query) as a tsquery.
+TSQUERY = "websearch_to_tsquery('english', %s)"
 
 
 class PostgresBackend:
@@ -167,7 +185,7 @@ class PostgresBackend:
     each body.
     """
 
-    RANKED = 500
+    RANKED = 200
     HEADLINE_CHARS = 3000
     HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, MaxFragments=2'
 
@@ -180,21 +198,16 @@ class PostgresBackend:
         """How many of the newest matches are ranked (and counted): each ranked one reads its vector."""
         return min(self.RANKED, MAX_RANKED)
 
-    def _matches(self, words, tag_id, *, newest: int | None = None) -> tuple[str, list]:
-        """Public matches, as FROM and WHERE clauses on blog_post (unaliased: the publication rule names it).
-
-        With ``newest``, only that many of the newest matches are looked up in blog_post: a word found
-        in most posts then costs a sort of its ids, not a lookup of every match.
-        """
+    def _matches(self, words, tag_id) -> tuple[str, list]:
+        """Public matches, as FROM and WHERE clauses on blog_post (unaliased: the publication rule names it)."""
         public, public_params = published_condition()
-        matching, params = "blog_post_matching(websearch_to_tsquery('english', %s))", [self.web_query(words)]
-        if newest is not None:
-            matching = f"(SELECT id FROM {matching} AS found(id) ORDER BY id DESC LIMIT %s)"
-            params.append(newest)
-        sql = f"{matching} AS matching(id) JOIN blog_post ON blog_post.id = matching.id WHERE {public}"
-        params += public_params
+        sql = (
+            "blog_post_matching(websearch_to_tsquery('english', %s)) AS matching(id) "
+            f"JOIN blog_post ON blog_post.id = matching.id WHERE {public}"
+        )
+        params = [self.web_query(words), *public_params]
         if tag_id is not None:
-            sql += " AND blog_post.id IN (SELECT content_object_id FROM blog_taggedpost WHERE tag_id = %s)"
+            sql += f" AND blog_post.id {TAGGED}"
             params.append(tag_id)
         return sql, params
 
@@ -206,29 +219,55 @@ class PostgresBackend:
             cursor.execute(sql, [*params, self.ranked() + 1])
             return cursor.fetchone()[0]
 
-    def page(self, words, tag_id, offset: int, limit: int) -> list[tuple[int, str]]:
-        # Twice as many of the newest matches as are ranked, for the few among them that are not public.
-        matches, params = self._matches(words, tag_id, newest=2 * self.ranked())
-        # Inside out: the ids of the newest RANKED public matches; their vectors read and ranked, one page
-        # kept; then ts_headline (which parses the text again) for that page's rows, on a prefix of the
-        # body and on the excerpt: the body's snippet unless only the excerpt matched.
+    def page(self, words, tag_id, offset: int, limit: int) -> tuple[list[tuple[int, str]], int | None]:
+        """One page of ``(id, snippet)`` rows, best first, and how many public posts match (up to
+        ``ranked()`` + 1), or None when the page's query cannot tell (then :meth:`count` can)."""
+        # Twice as many of the newest matches (of the tag, if one is given) as are ranked, for the few
+        # among them that are not public: a word found in most posts then costs a sort of its ids, not a
+        # lookup of every match in blog_post.
+        ranked = self.ranked()
+        window = 2 * ranked
+        public, public_params = published_condition()
+        if tag_id is None:
+            # Sorted and cut inside the function (migration 0011_search_newest): only the window comes back.
+            newest = f"SELECT id FROM blog_post_matching_newest({TSQUERY}, %s) AS found(id)"
+            newest_params = [window]
+        else:
+            newest = f"SELECT id FROM blog_post_matching({TSQUERY}) AS found(id) WHERE found.id {TAGGED} "
+            newest += "ORDER BY id DESC LIMIT %s"
+            newest_params = [tag_id, window]
+        # Inside out: the ids of the newest ranked() + 1 public matches, counted; the newest ranked() of
+        # them have their vectors read and ranked, one page kept; then ts_headline (which parses the text
+        # again) for that page's rows, on a prefix of the body and on the excerpt: the body's snippet
+        # unless only the excerpt matched. The index is asked once for the count and the page.
         headline = "ts_headline('english', {text}, websearch_to_tsquery('english', %s), %s)"
         sql = (
-            "WITH candidates AS MATERIALIZED ("
-            f"SELECT blog_post.id FROM {matches} ORDER BY blog_post.id DESC LIMIT %s), "
+            f"WITH newest AS MATERIALIZED ({newest}), "
+            "candidates AS MATERIALIZED (SELECT blog_post.id FROM newest JOIN blog_post ON blog_post.id = newest.id "
+            f"WHERE {public} ORDER BY blog_post.id DESC LIMIT %s), "
             "ranked AS MATERIALIZED ("
             "SELECT p.id, ts_rank(p.search_vector, websearch_to_tsquery('english', %s)) AS score "
-            "FROM candidates c JOIN blog_post p ON p.id = c.id ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s) "
-            f"SELECT p.id, {headline.format(text='left(p.body_text, %s)')}, {headline.format(text='p.excerpt')} "
+            "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c JOIN blog_post p ON p.id = c.id "
+            "ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s) "
+            f"SELECT p.id, {headline.format(text='left(p.body_text, %s)')}, {headline.format(text='p.excerpt')}, "
+            "(SELECT count(*) FROM candidates), (SELECT count(*) FROM newest) "
             "FROM ranked r JOIN blog_post p ON p.id = r.id ORDER BY r.score DESC, r.id DESC"
         )
         query = self.web_query(words)
-        ranked = self.ranked()
         headlines = [query, self.HEADLINE_OPTIONS]
+        params = [query, *newest_params, *public_params, ranked + 1]
+        params += [query, ranked, limit, offset, self.HEADLINE_CHARS, *headlines, *headlines]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ranked, query, limit, offset, self.HEADLINE_CHARS, *headlines, *headlines])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt in rows]
+        matching = None
+        if rows:
+            counted, seen = rows[0][3], rows[0][4]
+            # Exact when every match was in the window or the window held more public ones than are ranked.
+            if seen < window or counted > ranked:
+                matching = counted
+        snippets = [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt, *_ in rows]
+        return snippets, matching
 
 
 def backend():
@@ -242,10 +281,11 @@ def backend():
 
 @dataclass(frozen=True)
 class Hit:
-    """One result: the post (list columns only, tags prefetched) and its highlighted snippet."""
+    """One result: the post (list columns only), its highlighted snippet and its tags."""
 
     post: Post
     snippet: SafeString
+    tags: list = field(default_factory=list)
 
     @property
     def pk(self):
@@ -255,8 +295,8 @@ class Hit:
 class Results:
     """Ranked hits for a query, sliceable and countable so the paginator can page them.
 
-    The count (the expensive part for a common word) is kept with each page of results
-    (:func:`blog.cards.hit_page`), under the content version.
+    A page's query also counts the matches (:meth:`__getitem__` keeps the count it brings); the count is
+    kept with each page of results (:func:`blog.cards.hit_page`), under the content version.
     """
 
     def __init__(self, query: str, *, tag=None):
@@ -298,17 +338,34 @@ class Results:
         start, stop = item.start or 0, item.stop
         if not self.words or stop is None or stop <= start:
             return []
-        rows = self._backend.page(self.words, self.tag_id, start, stop - start)
+        rows, matching = self._backend.page(self.words, self.tag_id, start, stop - start)
+        if matching is not None and self._count is None:
+            self._count = matching
         # By primary key alone, then public ones kept: the ranking query has already left drafts and
         # scheduled posts out, and a post unpublished since is dropped here. (With published()'s conditions
         # in the lookup, SQLite without table statistics walks the date index over every public post
         # instead; docs/performance.md has the numbers.)
-        posts = Post.objects.for_list().in_bulk([pk for pk, _ in rows])
+        ids = [pk for pk, _ in rows]
+        # The list columns (as for_list()), and the tags from one query of pairs instead of taggit's prefetch,
+        # which builds a queryset for every post before filling it: a fifth of a word's first search.
+        posts = Post.objects.defer(*Post.TEXT_FIELDS).in_bulk(ids)
+        tags = tags_of(ids)
         return [
-            Hit(post=posts[pk], snippet=highlight(snippet or ""))
+            Hit(post=posts[pk], snippet=highlight(snippet or ""), tags=tags[pk])
             for pk, snippet in rows
             if pk in posts and posts[pk].is_public
         ]
+
+
+def tags_of(post_ids) -> defaultdict[int, list[Tag]]:
+    """Each post's tags (id, name and slug), from one query."""
+    pairs = TaggedPost.objects.filter(content_object_id__in=post_ids).values_list(
+        "content_object_id", "tag_id", "tag__name", "tag__slug"
+    )
+    tags = defaultdict(list)
+    for post_id, pk, name, slug in pairs:
+        tags[post_id].append(Tag(pk=pk, name=name, slug=slug))
+    return tags
 
 
 def search(query: str, *, tag=None) -> Results:

@@ -113,9 +113,12 @@ def test_postgres_matching_function_asks_the_gin_index_whatever_the_table_size(d
     """Planned under its own settings, the function's query is a bitmap scan of the GIN index, even on a
     table so small that the planner would otherwise read every row (which at scale means every vector)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'blog_post_matching'")
-        (settings,) = cursor.fetchone()
-    assert set(settings) == {"enable_seqscan=off", "enable_indexscan=off"}
+        names = ["blog_post_matching", "blog_post_matching_newest"]
+        cursor.execute("SELECT proname, proconfig FROM pg_proc WHERE proname = ANY(%s)", [names])
+        found = dict(cursor.fetchall())
+    assert set(found) == {"blog_post_matching", "blog_post_matching_newest"}
+    settings = found["blog_post_matching"]
+    assert set(settings) == set(found["blog_post_matching_newest"]) == {"enable_seqscan=off", "enable_indexscan=off"}
     with transaction.atomic(), connection.cursor() as cursor:
         for setting in settings:
             name, value = setting.split("=")

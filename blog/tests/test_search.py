@@ -220,6 +220,28 @@ class TestVeryCommonWords:
         assert results.count() == 2 and results.more_than
         assert {hit.pk for hit in results[0:10]} == {post.pk for post in posts[-2:]}
 
+    def test_a_tags_older_matches_are_found_behind_many_newer_ones(self, monkeypatch):
+        """Narrowed by a tag, the newest matches *of that tag* are ranked, however many newer posts match."""
+        monkeypatch.setattr(type(search.backend()), "ranked", lambda backend: 2)
+        kept = PostFactory(title="Pebble in the stone tag", body="pebble", days_ago=30, tags=["Stone"])
+        for i in range(6):
+            PostFactory(title=f"Pebble {i}", body="pebble", days_ago=i + 1)
+        results = search.search("pebble", tag=Tag.objects.get(slug="stone"))
+        assert [hit.pk for hit in results[0:10]] == [kept.pk]
+        assert results.count() == 1 and not results.more_than
+
+    def test_the_count_is_right_when_the_newest_matches_are_hidden(self, monkeypatch):
+        monkeypatch.setattr(type(search.backend()), "ranked", lambda backend: 2)
+        for i in range(3):
+            PostFactory(title=f"Pebble old {i}", body="pebble", days_ago=20 + i)
+        PostFactory(title="Pebble new", body="pebble", days_ago=1)
+        for i in range(3):
+            PostFactory(title=f"Pebble draft {i}", body="pebble", status=Post.Status.DRAFT)
+        results = search.search("pebble")
+        hits = results[0:10]
+        assert hits and all(hit.post.is_public for hit in hits)
+        assert results.count() == 2 and results.more_than
+
 
 class TestPage:
     def test_a_members_search_is_shared_yet_never_stale(self, client, member):
@@ -230,6 +252,14 @@ class TestPage:
         PostFactory(title="Pebble two", body="pebble", days_ago=1)
         html = client.get("/search/", {"q": "pebble"}).content.decode()
         assert "2 essays found" in html and "Pebble two" in html and "csrfmiddlewaretoken" in html
+
+    def test_each_hit_shows_its_own_tags_by_name(self, client):
+        PostFactory(title="Pebble one", body="pebble", tags=["Stone", "Shore"], days_ago=2)
+        PostFactory(title="Pebble two", body="pebble", tags=["Moss"], days_ago=1)
+        html = client.get("/search/", {"q": "pebble"}).content.decode()
+        first, second = html.split('class="post-card search-result"')[1:]
+        assert re.findall(r'href="/tags/([^/]+)/"', first) == ["moss"]
+        assert re.findall(r'href="/tags/([^/]+)/"', second) == ["shore", "stone"]
 
     def test_empty_query_invites_a_search(self, client):
         response = client.get("/search/")
@@ -343,8 +373,8 @@ class TestQueryBudget:
         from blog.caching import content_version
 
         content_version()
-        # count, ranked page with snippets, the page's posts, their tags
-        with django_assert_num_queries(4):
+        # the ranked page with snippets and the count, the page's posts, their tags
+        with django_assert_num_queries(3):
             response = client.get("/search/", {"q": "pebble"})
         assert response.status_code == 200
         assert len(re.findall("<mark>", response.content.decode())) >= min(size, 10)

@@ -43,18 +43,16 @@ def test_a_members_first_search_of_a_word_writes_one_entry(client, member, pebbl
     assert [key for key in writes if ":hits:" in key] == []
 
 
-def test_a_later_page_takes_the_count_from_the_first(client, pebbles, django_assert_num_queries):
-    client.get("/search/", {"q": "pebble"})
-    # ranked page with snippets, the page's posts, their tags: no count
+def test_a_later_page_counts_in_its_own_query(client, pebbles, django_assert_num_queries):
+    # the ranked page with snippets and the count, the page's posts, their tags
     with django_assert_num_queries(3):
         html = client.get("/search/", {"q": "pebble", "page": "2"}).content.decode()
     assert "12 essays found, page 2 of 2" in html
 
 
-def test_a_later_page_alone_still_counts(client, pebbles, django_assert_num_queries):
-    with django_assert_num_queries(4):
-        html = client.get("/search/", {"q": "pebble", "page": "2"}).content.decode()
-    assert "12 essays found, page 2 of 2" in html
+def test_a_page_past_the_end_is_404_and_not_kept(client, pebbles, writes):
+    assert client.get("/search/", {"q": "pebble", "page": "3"}).status_code == 404
+    assert not [key for key in writes if ":hits:" in key]
 
 
 def test_a_new_post_shows_in_the_count_at_once(client, member, pebbles):
