@@ -140,7 +140,8 @@ def saved_post_ids_queryset(*, user):
 # drawing the buttons. The answer is kept under a generation of the member's own, which each saving
 # service moves (at once, and again on commit, so that a request which read the rows just before the
 # commit cannot keep them), and under the content version (a restored backup moves it); for ten minutes
-# at most, whatever else happens.
+# at most, whatever else happens. /saved/'s drawn pages are kept the same way (accounts/saved_fragments.py),
+# so the note services move the generation too.
 SAVED_IDS_TIMEOUT = 60 * 10
 
 
@@ -148,7 +149,8 @@ def _generation_key(user_id: int) -> str:
     return f"saved-ids-generation:{user_id}"
 
 
-def _generation(user_id: int) -> str:
+def generation(user_id: int) -> str:
+    """The member's generation: read it before reading what is kept under it, as the services move it."""
     key = _generation_key(user_id)
     generation = cache.get(key)
     if generation is None:
@@ -160,7 +162,8 @@ def _generation(user_id: int) -> str:
 
 
 def saved_ids_changed(*, user_id: int) -> None:
-    """The member's saved pieces changed: their next page reads them again (called by the services)."""
+    """The member's saved pieces or a note on one changed: their next page reads them again (called by
+    the services)."""
 
     def move():
         cache.set(_generation_key(user_id), uuid.uuid4().hex, PAGE_TIMEOUT)
@@ -176,7 +179,7 @@ def saved_tags(*, user) -> list[SavedTag]:
     version (a post published or hidden, a tag renamed or moved), the script prefix in the key for the URLs.
     """
     prefix = get_script_prefix()
-    key = versioned_key("saved-tags", user.pk, _generation(user.pk), prefix)
+    key = versioned_key("saved-tags", user.pk, generation(user.pk), prefix)
     tags = cache.get(key)
     if tags is None:
         tags = [
@@ -191,7 +194,7 @@ def saved_post_ids(*, user) -> frozenset[int]:
     """The member's saved posts, as ids: at most one query, whatever the page shows; none for readers."""
     if not user.is_authenticated:
         return frozenset()
-    key = versioned_key("saved-ids", user.pk, _generation(user.pk))
+    key = versioned_key("saved-ids", user.pk, generation(user.pk))
     ids = cache.get(key)
     if ids is None:
         ids = frozenset(saved_post_ids_queryset(user=user))

@@ -11,7 +11,7 @@
   var announce = quiet.announce, send = quiet.send, submitNormally = quiet.submitNormally;
 
   function titleOf(item) {
-    var remove = item.querySelector(".remove-form");
+    var remove = item.querySelector(".remove-button");
     return (remove && remove.dataset.title) || "this piece";
   }
 
@@ -236,10 +236,13 @@
     }
   }
 
-  function onRemove(form) {
-    var title = form.dataset.title || "this piece";
-    var item = form.closest(".saved-item");
-    send(form.getAttribute("action"), form, new FormData(form))
+  // A row's Remove button sends the page's one form (#saved-actions, through form= and formaction=):
+  // the rows are kept drawn between requests, so they carry no CSRF token of their own.
+  function onRemove(form, button) {
+    var url = button.getAttribute("formaction");
+    var title = button.dataset.title || "this piece";
+    var item = button.closest(".saved-item");
+    send(url, form, new FormData(form))
       .then(function (result) {
         if (!result.ok || !result.data.removed || !item) throw new Error("remove failed");
         showRemoved(item, true);
@@ -247,8 +250,22 @@
         var undo = item.querySelector(".restore-form button");
         if (undo) undo.focus();
       })
-      .catch(function () { submitNormally(form); });
+      .catch(function () {
+        // The ordinary submission goes to the form's action: this button's, as a click would send it.
+        form.setAttribute("action", url);
+        submitNormally(form);
+      });
   }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (!(form instanceof HTMLFormElement) || form.id !== "saved-actions" || form.hasAttribute("data-plain")) return;
+    // A browser that does not say which button sent the form submits it the ordinary way.
+    if (!button || !button.classList.contains("remove-button")) return;
+    event.preventDefault();
+    onRemove(form, button);
+  });
 
   function onRestore(form) {
     var title = form.dataset.title || "this piece";
@@ -259,13 +276,12 @@
         if (!result.ok || !result.data.restored) throw new Error("restore failed");
         showRemoved(item, false);
         announce("“" + title + "” is back in your saved pieces.");
-        var heading = item.querySelector(".saved-item-title a") || item.querySelector(".remove-form button");
+        var heading = item.querySelector(".saved-item-title a") || item.querySelector(".remove-button");
         if (heading) heading.focus();
       })
       .catch(function () { submitNormally(form); });
   }
 
   quiet.handle("note-form", onNote);
-  quiet.handle("remove-form", onRemove);
   quiet.handle("restore-form", onRestore);
 })();
