@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 
 from accounts import saved_pieces, services
+from accounts.forms import NoteForm
+from accounts.models import NOTE_MAX_LENGTH
 from blog.caching import PAGE_TIMEOUT, versioned_key
 
 
@@ -66,7 +68,8 @@ def _draw(*, user, tag, number: int, per_page: int) -> DrawnPage | None:
         favourite.note_page = saved_pieces.note_page_url(favourite, back=back)
     attach_post_parts(rows)
     # No request: nothing of the response (its CSRF token, its messages) can be drawn into what is kept.
-    html = render_to_string("accounts/saving.html#saved-rows", {"favourites": rows}) if rows else ""
+    context = {"favourites": rows, "note_field": NoteForm.base_fields["note"], "note_max_length": NOTE_MAX_LENGTH}
+    html = render_to_string("accounts/saving.html#saved-rows", context) if rows else ""
     return DrawnPage(total, tag_filter(tags, tag.pk if tag else None), html)
 
 

@@ -24,7 +24,7 @@ from taggit.models import Tag
 
 from accounts import exports, pending, saved_fragments, services
 from accounts.forms import DeleteAccountForm, NoteForm
-from accounts.models import NOTE_MAX_LENGTH, Favourite
+from accounts.models import Favourite
 from blog.models import Post
 from blog.pagination import page_number, page_of
 
@@ -130,8 +130,6 @@ def saved(request):
         "tag": tag,
         "extra_query": urlencode({"tag": tag.slug}) if tag else "",
         "removed": _just_removed(request),
-        "note_field": NoteForm.base_fields["note"],
-        "note_max_length": NOTE_MAX_LENGTH,
     }
     return render(request, "accounts/saved.html", context)
 

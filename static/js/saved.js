@@ -4,6 +4,8 @@
 // sent with fetch, and sent the ordinary way whenever the answer is not the JSON expected.
 // The page draws the note editor and the "Removed · Undo" notice once, as <template>s; a row gets its
 // own copy when it needs one (without JavaScript, "Add a note" is a link to the note's own page).
+// Rows and templates hold no CSRF token (they are kept drawn in the cache): the page's one form,
+// #saved-actions, has it; Remove buttons send that form, and copied forms carry its token.
 (function () {
   "use strict";
   var quiet = window.quietForms;
@@ -19,6 +21,13 @@
     Array.prototype.forEach.call(element.querySelectorAll(".note-title"), function (each) {
       each.textContent = title;
     });
+  }
+
+  function carryToken(form) {
+    // The rows and these templates are kept drawn between requests, without a CSRF token: a copied
+    // form carries the one of the page's form, drawn for this response.
+    var token = document.querySelector('#saved-actions input[name="csrfmiddlewaretoken"]');
+    if (token) form.appendChild(token.cloneNode(false));
   }
 
   function noteOf(item) {
@@ -48,6 +57,7 @@
     var errors = form.querySelector(".note-errors");
     var counter = form.querySelector(".note-count");
     var remove = form.querySelector(".note-delete");
+    carryToken(form);
     editor.id = id + "-editor";
     // The link's own address: the note's page, which takes the POST and knows the way back.
     form.setAttribute("action", link.getAttribute("href"));
@@ -218,6 +228,7 @@
     notice = template.content.firstElementChild.cloneNode(true);
     var title = titleOf(item);
     var form = notice.querySelector(".restore-form");
+    carryToken(form);
     form.setAttribute("action", item.dataset.restoreUrl);
     form.dataset.title = title;
     fillTitles(notice, title);
