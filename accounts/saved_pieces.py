@@ -173,21 +173,15 @@ def saved_ids_changed(*, user_id: int) -> None:
 
 
 def saved_tags(*, user) -> list[SavedTag]:
-    """The tags of the member's saved pieces, by name (a member may have hundreds).
+    """The tags of the member's saved pieces, by name (a member may have hundreds): one query.
 
-    Kept as the saved ids are: under the member's generation (which pieces they saved) and the content
-    version (a post published or hidden, a tag renamed or moved), the script prefix in the key for the URLs.
+    Read only when a page of /saved/ is drawn, which is then kept with its filter (accounts/saved_fragments.py).
     """
     prefix = get_script_prefix()
-    key = versioned_key("saved-tags", user.pk, generation(user.pk), prefix)
-    tags = cache.get(key)
-    if tags is None:
-        tags = [
-            SavedTag(pk, name, slug, _url(prefix, "blog:tag-detail", slug), _filter_url(prefix, slug))
-            for pk, name, slug in saved_tags_queryset(user=user).values_list("pk", "name", "slug")
-        ]
-        cache.set(key, tags, SAVED_IDS_TIMEOUT)
-    return tags
+    return [
+        SavedTag(pk, name, slug, _url(prefix, "blog:tag-detail", slug), _filter_url(prefix, slug))
+        for pk, name, slug in saved_tags_queryset(user=user).values_list("pk", "name", "slug")
+    ]
 
 
 def saved_post_ids(*, user) -> frozenset[int]:
