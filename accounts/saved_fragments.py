@@ -42,7 +42,9 @@ def saved_page(*, user, tag, number: int, per_page: int) -> DrawnPage | None:
     drawn = cache.get(key)
     if drawn is None:
         drawn = _draw(user=user, tag=tag, number=number, per_page=per_page)
-        if drawn is not None:
+        # A tag none of their pieces carries is not kept: a member asking for every tag of the site
+        # fills the cache with nothing.
+        if drawn is not None and (drawn.total or tag is None):
             cache.set(key, drawn, saved_pieces.SAVED_IDS_TIMEOUT)
     return drawn
 

@@ -183,6 +183,19 @@ def test_pages_and_tags_are_kept_apart(member):
         assert notes_on(client, SAVED + "?tag=joy&page=1") == [f"note {n}" for n in range(20, -1, -2)]
         assert client.get(SAVED + "?tag=joy&page=2").url == "/saved/?tag=joy"  # past the end: not kept
         assert client.get(SAVED + "?page=3").url == "/saved/"
+    assert kept_page(member, number=3) is None
+
+
+def test_a_tag_none_of_their_pieces_carries_is_not_kept(member, post):
+    """Asking for every tag of the site leaves nothing in the cache (only tags their pieces carry)."""
+    services.favourite_add(user=member, post=post)
+    grief = PostFactory(tags=["Grief"]).tags.get()
+    client = client_for(member)
+    for _ in range(2):
+        assert "None of your saved pieces is tagged Grief." in client.get(SAVED + "?tag=grief").content.decode()
+    assert kept_page(member, tag=grief) is None
+    client.get(SAVED + "?tag=rest")
+    assert kept_page(member, tag=post.tags.get(slug="rest")).total == 1
 
 
 def test_a_kept_page_follows_staff_drafting_and_deleting_a_piece(member, post):
