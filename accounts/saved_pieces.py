@@ -152,17 +152,17 @@ def _generation_key(user_id: int) -> str:
 def generation(user_id: int) -> str:
     """The member's generation: read it before reading what is kept under it, as the services move it."""
     key = _generation_key(user_id)
-    generation = cache.get(key)
-    if generation is None:
-        generation = uuid.uuid4().hex
+    current = cache.get(key)
+    if current is None:
+        current = uuid.uuid4().hex
         # add, not set: a move that lands meanwhile wins over this first one.
-        if not cache.add(key, generation, PAGE_TIMEOUT):
-            generation = cache.get(key) or generation
-    return generation
+        if not cache.add(key, current, PAGE_TIMEOUT):
+            current = cache.get(key) or current
+    return current
 
 
 def saved_ids_changed(*, user_id: int) -> None:
-    """The member's saved pieces or a note on one changed: their next page reads them again (called by
+    """The member's saved pieces, or a note on one, changed: their next page reads them again (called by
     the services)."""
 
     def move():

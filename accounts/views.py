@@ -125,6 +125,7 @@ def saved(request):
         # go to page 1 rather than show a dead end.
         return HttpResponseRedirect(_saved_url(tag))
     context = {
+        # For the pagination links only: the rows are drawn already.
         "page": page_of([], [], number, SAVED_PER_PAGE, drawn.total),
         "drawn": drawn,
         "tag": tag,

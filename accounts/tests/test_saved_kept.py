@@ -111,6 +111,7 @@ def test_the_kept_page_holds_no_csrf_token():
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
     html = client.get(SAVED).content.decode()
+    assert "{#" not in html and "{%" not in html  # no template comment or tag drawn as text
     token = re.search(
         r'<form id="saved-actions"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', html
     )[1]
