@@ -140,7 +140,8 @@ def saved_post_ids_queryset(*, user):
 # drawing the buttons. The answer is kept under a generation of the member's own, which each saving
 # service moves (at once, and again on commit, so that a request which read the rows just before the
 # commit cannot keep them), and under the content version (a restored backup moves it); for ten minutes
-# at most, whatever else happens.
+# at most, whatever else happens. /saved/'s drawn pages are kept the same way (accounts/saved_fragments.py),
+# so the note services move the generation too.
 SAVED_IDS_TIMEOUT = 60 * 10
 
 
@@ -148,19 +149,21 @@ def _generation_key(user_id: int) -> str:
     return f"saved-ids-generation:{user_id}"
 
 
-def _generation(user_id: int) -> str:
+def generation(user_id: int) -> str:
+    """The member's generation: read it before reading what is kept under it, as the services move it."""
     key = _generation_key(user_id)
-    generation = cache.get(key)
-    if generation is None:
-        generation = uuid.uuid4().hex
+    current = cache.get(key)
+    if current is None:
+        current = uuid.uuid4().hex
         # add, not set: a move that lands meanwhile wins over this first one.
-        if not cache.add(key, generation, PAGE_TIMEOUT):
-            generation = cache.get(key) or generation
-    return generation
+        if not cache.add(key, current, PAGE_TIMEOUT):
+            current = cache.get(key) or current
+    return current
 
 
 def saved_ids_changed(*, user_id: int) -> None:
-    """The member's saved pieces changed: their next page reads them again (called by the services)."""
+    """The member's saved pieces, or a note on one, changed: their next page reads them again (called by
+    the services)."""
 
     def move():
         cache.set(_generation_key(user_id), uuid.uuid4().hex, PAGE_TIMEOUT)
@@ -170,28 +173,22 @@ def saved_ids_changed(*, user_id: int) -> None:
 
 
 def saved_tags(*, user) -> list[SavedTag]:
-    """The tags of the member's saved pieces, by name (a member may have hundreds).
+    """The tags of the member's saved pieces, by name (a member may have hundreds): one query.
 
-    Kept as the saved ids are: under the member's generation (which pieces they saved) and the content
-    version (a post published or hidden, a tag renamed or moved), the script prefix in the key for the URLs.
+    Read only when a page of /saved/ is drawn, which is then kept with its filter (accounts/saved_fragments.py).
     """
     prefix = get_script_prefix()
-    key = versioned_key("saved-tags", user.pk, _generation(user.pk), prefix)
-    tags = cache.get(key)
-    if tags is None:
-        tags = [
-            SavedTag(pk, name, slug, _url(prefix, "blog:tag-detail", slug), _filter_url(prefix, slug))
-            for pk, name, slug in saved_tags_queryset(user=user).values_list("pk", "name", "slug")
-        ]
-        cache.set(key, tags, SAVED_IDS_TIMEOUT)
-    return tags
+    return [
+        SavedTag(pk, name, slug, _url(prefix, "blog:tag-detail", slug), _filter_url(prefix, slug))
+        for pk, name, slug in saved_tags_queryset(user=user).values_list("pk", "name", "slug")
+    ]
 
 
 def saved_post_ids(*, user) -> frozenset[int]:
     """The member's saved posts, as ids: at most one query, whatever the page shows; none for readers."""
     if not user.is_authenticated:
         return frozenset()
-    key = versioned_key("saved-ids", user.pk, _generation(user.pk))
+    key = versioned_key("saved-ids", user.pk, generation(user.pk))
     ids = cache.get(key)
     if ids is None:
         ids = frozenset(saved_post_ids_queryset(user=user))

@@ -57,6 +57,7 @@ def note_delete(*, favourite: Favourite) -> None:
     """Delete the member's note on ``favourite``: the only way a note goes, short of deleting the account."""
     favourite.note = ""
     favourite.save(update_fields=["note"])
+    saved_ids_changed(user_id=favourite.user_id)
 
 
 def normalise_note(note: str) -> str:
@@ -79,6 +80,7 @@ def note_set(*, favourite: Favourite, note: str) -> Favourite:
         favourite.post_title = favourite.post.title
         fields.append("post_title")
     favourite.save(update_fields=fields)
+    saved_ids_changed(user_id=favourite.user_id)
     return favourite
 
 

@@ -7,7 +7,6 @@ random key once its post is gone: never by a number that could be counted up.
 
 import re
 import uuid
-from functools import partial
 from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
@@ -23,11 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from taggit.models import Tag
 
-from accounts import exports, pending, saved_fragments, saved_pieces, services
+from accounts import exports, pending, saved_fragments, services
 from accounts.forms import DeleteAccountForm, NoteForm
-from accounts.models import NOTE_MAX_LENGTH, Favourite
+from accounts.models import Favourite
 from blog.models import Post
-from blog.pagination import page_number, paginate_counted
+from blog.pagination import page_number, page_of
 
 SAVED_PER_PAGE = 20
 _TAG_SLUG = re.compile(r"[-\w]{1,255}")
@@ -113,33 +112,25 @@ def _saved_tag(request):
 @require_safe
 @login_required
 def saved(request):
-    """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only."""
+    """The member's saved pieces, newest saved first, 20 a page, optionally one tag's only.
+
+    The page's filter and rows come drawn from the cache when the member has changed nothing since
+    (accounts/saved_fragments.py); only the page around them is drawn for each request.
+    """
     tag = _saved_tag(request)
-    tags = saved_pieces.saved_tags(user=request.user)
-    try:
-        page = paginate_counted(
-            request, partial(saved_pieces.saved_rows, user=request.user, tags=tags, tag=tag), SAVED_PER_PAGE
-        )
-    except Http404:
+    number = page_number(request)
+    drawn = saved_fragments.saved_page(user=request.user, tag=tag, number=number, per_page=SAVED_PER_PAGE)
+    if drawn is None:
         # A valid page number past the end (the member just removed the last piece on it):
         # go to page 1 rather than show a dead end.
-        if page_number(request) > 1:
-            return HttpResponseRedirect(_saved_url(tag))
-        raise
-    services.refresh_public_titles(user=request.user, favourites=page.object_list)
-    here = request.get_full_path()
-    for favourite in page.object_list:
-        favourite.note_page = saved_pieces.note_page_url(favourite, back=here)
-    saved_fragments.attach_post_parts(page.object_list)
+        return HttpResponseRedirect(_saved_url(tag))
     context = {
-        "page": page,
-        "favourites": page.object_list,
-        "tag_filter": saved_fragments.tag_filter(tags, tag.pk if tag else None),
+        # For the pagination links only: the rows are drawn already.
+        "page": page_of([], [], number, SAVED_PER_PAGE, drawn.total),
+        "drawn": drawn,
         "tag": tag,
         "extra_query": urlencode({"tag": tag.slug}) if tag else "",
         "removed": _just_removed(request),
-        "note_field": NoteForm.base_fields["note"],
-        "note_max_length": NOTE_MAX_LENGTH,
     }
     return render(request, "accounts/saved.html", context)
 

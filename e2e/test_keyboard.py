@@ -78,7 +78,7 @@ def test_member_journey_with_the_keyboard_only(page, demo_posts, django_user_mod
     expect(page.locator(f"{saved_item(from_post.slug)} .note-text")).to_have_text(f"Your note: {NOTE}")
 
     # Remove the other piece.
-    tab_to(page, f"{saved_item(from_list.slug)} .remove-form button")
+    tab_to(page, f"{saved_item(from_list.slug)} .remove-button")
     page.keyboard.press("Space")
     expect(page.locator("#live-region")).to_contain_text("Removed")
 

@@ -234,6 +234,27 @@ def test_remove_then_undo_brings_back_the_note(member_page, demo_posts, member):
     expect(saved_item(page, post).locator(".note-body")).to_have_text("Keep these words.")
 
 
+def test_when_the_quiet_remove_fails_the_page_form_is_sent_the_ordinary_way(member_page, demo_posts, member):
+    """The Remove button sends the page's one form (the rows are kept drawn, without a token): sent the
+    ordinary way, it goes to the button's own address, and the Undo notice follows."""
+    post = demo_posts[3]
+    services.note_set(favourite=services.favourite_add(user=member, post=post), note="Mine still.")
+    page = member_page
+
+    def refuse_fetch(route):
+        if route.request.headers.get("accept") == "application/json":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/remove/", refuse_fetch)
+    page.goto("/saved/")
+    saved_item(page, post).get_by_role("button", name=re.compile("^Remove")).click()
+    expect(page.locator(".saved-removed")).to_contain_text(f"Removed “{post.title}”; your note is kept")
+    assert "removed=" in page.url
+    assert not Favourite.objects.saved().filter(user=member, post=post).exists()
+
+
 def test_remove_then_save_again_brings_back_the_note(member_page, demo_posts, member):
     post = demo_posts[1]
     services.note_set(favourite=services.favourite_add(user=member, post=post), note="Still mine.")

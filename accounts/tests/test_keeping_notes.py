@@ -60,9 +60,9 @@ def test_every_row_of_saved_is_removed_the_same_way(member_client, member, post)
     ]
     html = member_client.get(SAVED).content.decode()
     assert "save-form" not in html
-    assert html.count('class="remove-form"') == 3
+    assert html.count('form="saved-actions"') == 3
     for key in keys:
-        assert f'action="/saved/item/{key}/remove/"' in html
+        assert f'formaction="/saved/item/{key}/remove/"' in html
 
 
 def test_unsave_from_a_post_page_then_save_again_brings_the_note_back(member_client, member, post):

@@ -171,14 +171,21 @@ def test_note_get_shows_the_notes_page_and_changes_nothing(member_client, member
 
 
 def test_add_a_note_links_to_the_notes_page_and_back_to_the_row(member_client, member, post):
+    """Back to the page the row is on (its tag and page number, spelled one way: the drawn rows are kept)."""
     favourite = favourite_add(user=member, post=post)
-    html = member_client.get(SAVED, {"page": "1"}).content.decode()
+    for n in range(20):
+        favourite_add(user=member, post=PostFactory(tags=["Rest"], days_ago=n + 1))
+    Favourite.objects.filter(pk=favourite.pk).update(saved_at=timezone.now() - datetime.timedelta(days=1))
+    html = member_client.get(SAVED, {"tag": "rest", "page": "2", "utm": "x"}).content.decode()
     link = re.search(r'<a class="note-open" href="([^"]+)"', html)[1].replace("&amp;", "&")
     assert link.startswith(note_url(post) + "?next=")
     response = member_client.post(link, {"note": "From the note's page."})
     assert response.status_code == 302
-    assert response.url == f"{SAVED}?page=1#saved-{favourite.key}"
-    assert Favourite.objects.get(user=member).note == "From the note's page."
+    assert response.url == f"{SAVED}?tag=rest&page=2#saved-{favourite.key}"
+    assert Favourite.objects.get(pk=favourite.pk).note == "From the note's page."
+    html = member_client.get(SAVED, {"page": "1"}).content.decode()
+    back = re.search(r'<a class="note-open" href="[^"]+next=([^"]+)"', html)[1]
+    assert back.startswith("%2Fsaved%2F%23saved-")  # page 1 is /saved/
 
 
 def test_note_on_a_piece_not_saved_is_404(member_client, post):
@@ -333,6 +340,7 @@ def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_nu
     The user, the tags for the filter, and one page of rows joined to their posts with the total for
     the pagination (a window COUNT) and each post's tag ids (the tags themselves are the filter's);
     the session comes from the cache. No query per row, whether the post is public, unpublished or deleted.
+    Once drawn, the page is kept: the next request asks only for the user.
     """
     member = MemberFactory()
     posts = [PostFactory(tags=["Rest"], days_ago=n + 1) for n in range(saved)]
@@ -346,6 +354,9 @@ def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_nu
         response = client.get(SAVED)
     assert response.status_code == 200
     assert len(titles_on(response)) == min(saved, 20)
+    with django_assert_num_queries(1):  # the user: the page's filter and rows come drawn from the cache
+        again = client.get(SAVED)
+    assert titles_on(again) == titles_on(response)
 
 
 def test_saved_post_ids_are_the_members_saved_posts(member, other_member):

@@ -4,6 +4,8 @@
 // sent with fetch, and sent the ordinary way whenever the answer is not the JSON expected.
 // The page draws the note editor and the "Removed · Undo" notice once, as <template>s; a row gets its
 // own copy when it needs one (without JavaScript, "Add a note" is a link to the note's own page).
+// Rows and templates hold no CSRF token (they are kept drawn in the cache): the page's one form,
+// #saved-actions, has it; Remove buttons send that form, and copied forms carry its token.
 (function () {
   "use strict";
   var quiet = window.quietForms;
@@ -11,7 +13,7 @@
   var announce = quiet.announce, send = quiet.send, submitNormally = quiet.submitNormally;
 
   function titleOf(item) {
-    var remove = item.querySelector(".remove-form");
+    var remove = item.querySelector(".remove-button");
     return (remove && remove.dataset.title) || "this piece";
   }
 
@@ -19,6 +21,13 @@
     Array.prototype.forEach.call(element.querySelectorAll(".note-title"), function (each) {
       each.textContent = title;
     });
+  }
+
+  function carryToken(form) {
+    // The rows and these templates are kept drawn between requests, without a CSRF token: a copied
+    // form carries the one of the page's form, drawn for this response.
+    var token = document.querySelector('#saved-actions input[name="csrfmiddlewaretoken"]');
+    if (token) form.appendChild(token.cloneNode(false));
   }
 
   function noteOf(item) {
@@ -48,6 +57,7 @@
     var errors = form.querySelector(".note-errors");
     var counter = form.querySelector(".note-count");
     var remove = form.querySelector(".note-delete");
+    carryToken(form);
     editor.id = id + "-editor";
     // The link's own address: the note's page, which takes the POST and knows the way back.
     form.setAttribute("action", link.getAttribute("href"));
@@ -218,6 +228,7 @@
     notice = template.content.firstElementChild.cloneNode(true);
     var title = titleOf(item);
     var form = notice.querySelector(".restore-form");
+    carryToken(form);
     form.setAttribute("action", item.dataset.restoreUrl);
     form.dataset.title = title;
     fillTitles(notice, title);
@@ -236,10 +247,13 @@
     }
   }
 
-  function onRemove(form) {
-    var title = form.dataset.title || "this piece";
-    var item = form.closest(".saved-item");
-    send(form.getAttribute("action"), form, new FormData(form))
+  // A row's Remove button sends the page's one form (#saved-actions, through form= and formaction=):
+  // the rows are kept drawn between requests, so they carry no CSRF token of their own.
+  function onRemove(form, button) {
+    var url = button.getAttribute("formaction");
+    var title = button.dataset.title || "this piece";
+    var item = button.closest(".saved-item");
+    send(url, form, new FormData(form))
       .then(function (result) {
         if (!result.ok || !result.data.removed || !item) throw new Error("remove failed");
         showRemoved(item, true);
@@ -247,8 +261,22 @@
         var undo = item.querySelector(".restore-form button");
         if (undo) undo.focus();
       })
-      .catch(function () { submitNormally(form); });
+      .catch(function () {
+        // The ordinary submission goes to the form's action: this button's, as a click would send it.
+        form.setAttribute("action", url);
+        submitNormally(form);
+      });
   }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (!(form instanceof HTMLFormElement) || form.id !== "saved-actions" || form.hasAttribute("data-plain")) return;
+    // A browser that does not say which button sent the form submits it the ordinary way.
+    if (!button || !button.classList.contains("remove-button")) return;
+    event.preventDefault();
+    onRemove(form, button);
+  });
 
   function onRestore(form) {
     var title = form.dataset.title || "this piece";
@@ -259,13 +287,12 @@
         if (!result.ok || !result.data.restored) throw new Error("restore failed");
         showRemoved(item, false);
         announce("“" + title + "” is back in your saved pieces.");
-        var heading = item.querySelector(".saved-item-title a") || item.querySelector(".remove-form button");
+        var heading = item.querySelector(".saved-item-title a") || item.querySelector(".remove-button");
         if (heading) heading.focus();
       })
       .catch(function () { submitNormally(form); });
   }
 
   quiet.handle("note-form", onNote);
-  quiet.handle("remove-form", onRemove);
   quiet.handle("restore-form", onRestore);
 })();
