@@ -45,7 +45,7 @@ def public_tag_or_404(slug: str) -> Tag:
 @public_page(params=("page",))
 def home(request):
     """Newest published posts, ten a page."""
-    page = card_page(request, Post.objects.published().for_list(), POSTS_PER_PAGE, "home")
+    page = card_page(request, lambda: Post.objects.published().for_list(), POSTS_PER_PAGE, "home")
     return render(request, "blog/home.html", {"page": page})
 
 
@@ -157,8 +157,9 @@ def tag_list(request):
 def tag_detail(request, slug):
     """One tag's posts, newest first, paginated."""
     tag = public_tag_or_404(slug)
-    posts = Post.objects.published().filter(tags=tag).for_list()
-    page = card_page(request, posts, POSTS_PER_PAGE, "tag", tag.pk)
+    page = card_page(
+        request, lambda: Post.objects.published().filter(tags=tag).for_list(), POSTS_PER_PAGE, "tag", tag.pk
+    )
     return render(request, "blog/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -166,8 +167,11 @@ def tag_detail(request, slug):
 @public_page(params=("page",))
 def archive(request):
     """Every public post, newest first, grouped by year and month (titles and dates), a hundred a page."""
-    posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
-    page = archive_page(request, posts, ARCHIVE_PER_PAGE)
+    page = archive_page(
+        request,
+        lambda: Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk"),
+        ARCHIVE_PER_PAGE,
+    )
     # A compact list to find an essay by its date: saving is done from the essay itself.
     return render(request, "blog/archive.html", {"page": page, "years": page.object_list})
 
