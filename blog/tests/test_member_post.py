@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, SiteSettings
 from blog.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,22 @@ def test_an_unknown_address_stays_unknown(reader):
     assert reader.get("/posts/no-such-essay/").status_code == 200
     assert reader.get("/posts/" + "x" * 5000 + "/").status_code == 404
     assert reader.get(post.get_absolute_url()).status_code == 200
+
+
+def test_the_kept_header_shows_a_new_byline_and_tag_at_once(reader):
+    post = PostFactory(title="Morning tide", tags=["Rest"])
+    assert b"By Ann" not in reader.get(post.get_absolute_url()).content
+    text = SiteSettings.load()
+    text.author_name = "Ann"
+    text.save()
+    post.tags.add("Shore")
+    html = reader.get(post.get_absolute_url()).content
+    assert b"By Ann" in html and b"/tags/shore/" in html
+
+
+def test_staff_see_the_preview_banner_and_members_never_the_draft(client, editor, member):
+    draft = PostFactory(title="Unfinished", status=Post.Status.DRAFT)
+    client.force_login(editor)
+    assert b"Draft preview" in client.get(draft.get_absolute_url()).content
+    client.force_login(member)
+    assert client.get(draft.get_absolute_url()).status_code == 404
