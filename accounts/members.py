@@ -71,8 +71,8 @@ def forget_member(sender, instance, **kwargs) -> None:
     member_changed(user_id=instance.pk)
 
 
-def _kept_fields(model) -> list:
-    return [field.attname for field in model._meta.concrete_fields if field.attname not in _NOT_KEPT]
+def _kept_fields(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname not in _NOT_KEPT)
 
 
 def _key(user_id, generation) -> str:
@@ -96,10 +96,12 @@ def request_user(request):
         return auth.get_user(request)
     key = _key(user_id, generation)
     kept = cache.get(key)
+    fields = _kept_fields(model)
     if kept is not None:
-        kept_backend, kept_hash, values = kept
-        if kept_backend == backend and constant_time_compare(session_hash, kept_hash):
-            return model.from_db(DEFAULT_DB_ALIAS, _kept_fields(model), values)
+        kept_backend, kept_hash, kept_fields, values = kept
+        # The same fields in the same order (a migration may add one): else the values would be misread.
+        if kept_backend == backend and kept_fields == fields and constant_time_compare(session_hash, kept_hash):
+            return model.from_db(DEFAULT_DB_ALIAS, fields, values)
     user = auth.get_user(request)
     # Kept only once Django has verified the session (and rotated its hash after a change of key).
     if (
@@ -109,6 +111,6 @@ def request_user(request):
         and not (user.is_staff or user.is_superuser)
         and session.get(HASH_SESSION_KEY) == user.get_session_auth_hash()
     ):
-        values = [getattr(user, name) for name in _kept_fields(model)]
-        cache.set(key, (backend, user.get_session_auth_hash(), values), MEMBER_TIMEOUT)
+        values = [getattr(user, name) for name in fields]
+        cache.set(key, (backend, user.get_session_auth_hash(), fields, values), MEMBER_TIMEOUT)
     return user
