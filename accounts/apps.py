@@ -1,7 +1,8 @@
 """The members app."""
 
 from django.apps import AppConfig
-from django.db.models.signals import pre_delete
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 
 def _keep_titles_of_deleted_post(sender, instance, **kwargs):
@@ -18,3 +19,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         pre_delete.connect(_keep_titles_of_deleted_post, sender="blog.Post", dispatch_uid="accounts-keep-titles")
+        # Cache upkeep, not business logic: a kept member must go stale whichever way their row is written.
+        from accounts.members import forget_member
+
+        post_save.connect(forget_member, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts-forget-saved")
+        post_delete.connect(forget_member, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts-forget-deleted")

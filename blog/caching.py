@@ -10,10 +10,12 @@ copy in the cache that every request reads. The anonymous page cache that keys p
 blog/page_cache.py.
 """
 
+import contextvars
 import secrets
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.core.cache import cache
@@ -46,6 +48,31 @@ def _scheduled_timestamp(instance) -> float:
 # Whether this process has handed out the current version (to key a page) since it last bumped it.
 _version_used = True
 
+# Inside one request (see ``one_version_per_request``): the version it read, so a page keying a dozen
+# fragments reads it once. Any bump in this process forgets it.
+_request_version: contextvars.ContextVar[dict | None] = contextvars.ContextVar("request_version", default=None)
+
+
+@contextmanager
+def one_version_per_request():
+    """Within the block, ``current_version`` reads the cache once (until a bump or the version's end)."""
+    token = _request_version.set({})
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
+def _forget_request_version() -> None:
+    held = _request_version.get()
+    if held is not None:
+        held.clear()
+
+
+def _cache_version(stored) -> None:
+    _forget_request_version()
+    cache.set(VERSION_KEY, stored, None)
+
 
 def _new_version(next_scheduled: float | None = None) -> tuple[str, float, float]:
     """(token, when the next scheduled post goes public, when this version started)."""
@@ -75,7 +102,7 @@ def _save(stored) -> None:
     from blog.models import ContentVersion
 
     ContentVersion.objects.update_or_create(pk=_ROW, defaults=_row_fields(stored))
-    cache.set(VERSION_KEY, stored, None)
+    _cache_version(stored)
 
 
 def bump_content_version() -> str:
@@ -115,7 +142,7 @@ def _advance(stored) -> tuple[str, float, float]:
         else:
             _save(fresh)
             return fresh
-    cache.set(VERSION_KEY, fresh, None)
+    _cache_version(fresh)
     return fresh
 
 
@@ -125,6 +152,11 @@ def current_version() -> tuple[str, float, float]:
     May read the database (when the cache has lost its copy) and so raise ``DatabaseError``.
     """
     global _version_used
+    held = _request_version.get()
+    stored = held.get("version") if held is not None else None
+    if stored is not None and time.time() < stored[1]:
+        _version_used = True
+        return stored
     stored = _stored_version()
     if stored is None:
         stored = _new_version()
@@ -132,6 +164,8 @@ def current_version() -> tuple[str, float, float]:
     elif time.time() >= stored[1]:
         stored = _advance(stored)
     _version_used = True
+    if held is not None:
+        held["version"] = stored
     return stored
 
 
@@ -184,10 +218,10 @@ def bump_on_commit(*, instance=None, using=None, action=None, **kwargs) -> None:
         stored = _stored_version()
         scheduled_at = _scheduled_timestamp(instance)
         if stored is None:
-            cache.set(VERSION_KEY, _new_version(), None)
+            _cache_version(_new_version())
         elif _version_used or scheduled_at < stored[1]:
             # No query: the version's next scheduled time, or this post's if it comes first.
-            cache.set(VERSION_KEY, _new_version(min(stored[1], scheduled_at)), None)
+            _cache_version(_new_version(min(stored[1], scheduled_at)))
     _bump_once_on_commit(using)
 
 

@@ -38,17 +38,19 @@ class Card:
 
 
 def card_page(request, posts, per_page: int, *key_parts) -> Page:
-    """The ``?page=`` page of ``posts`` (a ``for_list()`` queryset) as a Django ``Page`` of :class:`Card`.
+    """The ``?page=`` page of ``posts()`` (a ``for_list()`` queryset) as a Django ``Page`` of :class:`Card`.
 
+    ``posts`` is a function, called only on a miss: a member's warm page builds no queryset.
     ``key_parts`` name the list (e.g. ``"tag", tag.pk``) and, with the content version and the page
     number, key the cache. A page number past the end is a 404 (and is not stored).
     """
 
     def build():
-        page = paginate(request, posts, per_page, count=cached_count(posts, *key_parts))
+        queryset = posts()
+        page = paginate(request, queryset, per_page, count=cached_count(queryset, *key_parts))
         return page.paginator.count, _cards(page.object_list)
 
-    return _cached_page(request, posts, per_page, build, *key_parts)
+    return _cached_page(request, per_page, build, *key_parts)
 
 
 def hit_page(request, results, per_page: int) -> Page:
@@ -76,16 +78,18 @@ def hit_page(request, results, per_page: int) -> Page:
 
 
 def archive_page(request, posts, per_page: int) -> Page:
-    """A page of the archive: ``posts`` (newest first) as cards grouped ``[(year, [(month, [Card])])]``.
+    """A page of the archive: ``posts()`` (newest first) as cards grouped ``[(year, [(month, [Card])])]``.
 
-    Paged like every list, so the page costs the same at a hundred posts or a hundred thousand.
+    Paged like every list, so the page costs the same at a hundred posts or a hundred thousand;
+    ``posts`` is called only on a miss.
     """
 
     def build():
-        page = paginate(request, posts, per_page, count=cached_count(posts, "archive"))
+        queryset = posts()
+        page = paginate(request, queryset, per_page, count=cached_count(queryset, "archive"))
         return page.paginator.count, _archive_groups(page.object_list)
 
-    return _cached_page(request, posts, per_page, build, "archive")
+    return _cached_page(request, per_page, build, "archive")
 
 
 def _archive_item(post) -> SafeString:
@@ -104,7 +108,7 @@ def _archive_groups(posts) -> list:
     return groups
 
 
-def _cached_page(request, items, per_page: int, build, *key_parts, keep_empty: bool = True) -> Page:
+def _cached_page(request, per_page: int, build, *key_parts, keep_empty: bool = True) -> Page:
     """``build()`` (the count and a page of cards) kept under the content version (if empty, only if ``keep_empty``)."""
     number = page_number(request)
     key = versioned_key("cards", *key_parts, per_page, number)
@@ -114,7 +118,8 @@ def _cached_page(request, items, per_page: int, build, *key_parts, keep_empty: b
         if stored[0] or keep_empty:
             cache.set(key, stored, PAGE_TIMEOUT)
     count, cards = stored
-    return page_of(items, cards, number, per_page, count)
+    # The page's rows and count are known: the paginator needs no list of its own.
+    return page_of((), cards, number, per_page, count)
 
 
 def _card_parts(post, snippet=None, tags=None) -> tuple[SafeString, SafeString]:

@@ -19,7 +19,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from blog.caching import PAGE_TIMEOUT, current_version
+from blog.caching import PAGE_TIMEOUT, current_version, one_version_per_request
 
 logger = logging.getLogger(__name__)
 
@@ -143,12 +143,19 @@ class AnonymousPageCacheMiddleware:
     are keyed, and only responses that a view marked ``cacheable_public`` and that set no cookie are
     stored. Should the version be unreadable (the cache lost it and the database is down), the
     request goes on uncached: the view answers as it would without a cache.
+
+    The request, this middleware and everything below it read the content version once (a member's post
+    page keys a dozen fragments and kept lists by it); a write in the request starts a new one.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        with one_version_per_request():
+            return self._serve(request)
+
+    def _serve(self, request):
         if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
             return self.get_response(request)
         params = _cache_params(request)

@@ -5,9 +5,11 @@ list states what it prefetches. Anonymous responses are marked public so the
 page cache (``blog.page_cache``) can keep them.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from blog import old_urls
-from blog.caching import cached_list, content_version, set_last_modified
+from blog.caching import PAGE_TIMEOUT, cached_list, content_version, set_last_modified, versioned_key
 from blog.cards import archive_page, card_page, hit_page
 from blog.models import Post, TaggedPost
 from blog.page_cache import public_page
@@ -43,7 +45,7 @@ def public_tag_or_404(slug: str) -> Tag:
 @public_page(params=("page",))
 def home(request):
     """Newest published posts, ten a page."""
-    page = card_page(request, Post.objects.published().for_list(), POSTS_PER_PAGE, "home")
+    page = card_page(request, lambda: Post.objects.published().for_list(), POSTS_PER_PAGE, "home")
     return render(request, "blog/home.html", {"page": page})
 
 
@@ -56,7 +58,11 @@ class PostRelations:
 
     def __init__(self, post):
         self.post = post
-        self._public = Post.objects.published().defer(*Post.TEXT_FIELDS)
+
+    @cached_property
+    def _public(self):
+        # Built only on a fragment miss: a warm member page asks for none of the relations.
+        return Post.objects.published().defer(*Post.TEXT_FIELDS)
 
     @cached_property
     def tags(self):
@@ -90,6 +96,22 @@ class PostRelations:
         return related_posts(self.post, [tag.pk for tag in self.tags], limit=RELATED_POSTS)
 
 
+def member_post(slug: str) -> Post:
+    """The public post ``slug`` for a member's page, without its text (the body comes from a fragment).
+
+    A member's page is built on every request: the row is kept under the content version, which every
+    write to posts and tags and every scheduled post's time moves (as for the anonymous page cache). Only
+    posts found are kept, so unknown slugs cannot fill the cache.
+    """
+    # The slug is whatever the address said: hashed, so that no character or length of it reaches a key.
+    key = versioned_key("member-post", hashlib.blake2b(slug.encode(), digest_size=16).hexdigest())
+    post = cache.get(key)
+    if post is None:
+        post = get_object_or_404(Post.objects.published().defer(*Post.TEXT_FIELDS), slug=slug)
+        cache.set(key, post, PAGE_TIMEOUT)
+    return post
+
+
 @require_safe
 @public_page
 def post_detail(request, slug):
@@ -98,11 +120,13 @@ def post_detail(request, slug):
     Everything on the page but the Save button comes from fragments: the body keyed by the post's
     version, the head, tags and navigation by the content version (they show other posts and tags).
     """
-    posts = Post.objects.all() if request.user.is_staff else Post.objects.published()
-    # A member's page is built every time, so its body comes from a fragment and only a fragment miss
-    # loads body_html; an anonymous page is built once per content version and takes it in the same query.
-    deferred = Post.TEXT_FIELDS if request.user.is_authenticated else ("body", "body_text")
-    post = get_object_or_404(posts.defer(*deferred), slug=slug)
+    if request.user.is_staff:
+        post = get_object_or_404(Post.objects.defer(*Post.TEXT_FIELDS), slug=slug)
+    elif request.user.is_authenticated:
+        post = member_post(slug)
+    else:
+        # Built once per content version (the page cache): the body comes in the same query.
+        post = get_object_or_404(Post.objects.published().defer("body", "body_text"), slug=slug)
     relations = PostRelations(post)
     context = {
         "post": post,
@@ -133,8 +157,9 @@ def tag_list(request):
 def tag_detail(request, slug):
     """One tag's posts, newest first, paginated."""
     tag = public_tag_or_404(slug)
-    posts = Post.objects.published().filter(tags=tag).for_list()
-    page = card_page(request, posts, POSTS_PER_PAGE, "tag", tag.pk)
+    page = card_page(
+        request, lambda: Post.objects.published().filter(tags=tag).for_list(), POSTS_PER_PAGE, "tag", tag.pk
+    )
     return render(request, "blog/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -142,8 +167,11 @@ def tag_detail(request, slug):
 @public_page(params=("page",))
 def archive(request):
     """Every public post, newest first, grouped by year and month (titles and dates), a hundred a page."""
-    posts = Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk")
-    page = archive_page(request, posts, ARCHIVE_PER_PAGE)
+    page = archive_page(
+        request,
+        lambda: Post.objects.published().only("title", "slug", "published_at").order_by("-published_at", "-pk"),
+        ARCHIVE_PER_PAGE,
+    )
     # A compact list to find an essay by its date: saving is done from the essay itself.
     return render(request, "blog/archive.html", {"page": page, "years": page.object_list})
 

@@ -64,6 +64,23 @@ def _request_part(context) -> str:
     return part
 
 
+def _page_part(context) -> tuple:
+    """(member?, script prefix, the response's own part, saved ids): worked out at a page's first button.
+
+    Kept in ``save_form_parts`` too (a new dict each page): a list page draws ten buttons for one member.
+    """
+    parts = context.get("save_form_parts")
+    page = parts.get("page") if parts is not None else None
+    if page is None:
+        user = context.get("user")
+        member = user is not None and user.is_authenticated
+        own = _request_part(context) if member else ""
+        page = (member, get_script_prefix(), own, context.get("saved_post_ids", ()) if member else ())
+        if parts is not None:
+            parts["page"] = page
+    return page
+
+
 @register.simple_tag(takes_context=True)
 def save_button(context, post):
     """Save/Saved for ``post``: a form for members, a plain link for everyone else.
@@ -73,11 +90,10 @@ def save_button(context, post):
     that static/js/save.js sends with fetch. Debug mode draws every part every time, so a template
     being edited shows at once.
     """
-    user = context.get("user")
-    member = user is not None and user.is_authenticated
-    saved = member and post.pk in context.get("saved_post_ids", ())
+    member, script_prefix, own, saved_ids = _page_part(context)
+    saved = member and post.pk in saved_ids
     draw = _draw if settings.DEBUG else _drawn
-    parts = draw(get_script_prefix(), post.slug, post.title, member, saved)
+    parts = draw(script_prefix, post.slug, post.title, member, saved)
     if not member:
         return parts[0]
-    return format_html("{}{}{}", parts[0], _request_part(context), parts[1])
+    return format_html("{}{}{}", parts[0], own, parts[1])
