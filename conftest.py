@@ -112,8 +112,29 @@ def _test_settings():
         },
     }
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-        overrides["CACHES"] = {"default": {**settings.CACHES["default"], "LOCATION": TEST_CACHE_DIR}}
+        # Memory, not files: a test's few hundred cache reads and writes (sessions, pages, fragments) cost
+        # a file each. The tests of the file cache itself get it back (_file_cache_where_tested below).
+        overrides["CACHES"] = {"default": _LOCMEM_CACHE}
+        _FILE_CACHE.update({"default": {**settings.CACHES["default"], "LOCATION": TEST_CACHE_DIR}})
     with override_settings(**overrides):
+        yield
+
+
+_LOCMEM_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site-tests"}
+_FILE_CACHE = {}
+# Test modules about the shared file cache itself (another process reading it, its culling, its files).
+FILE_CACHE_MODULES = {"blog.tests.test_caching", "blog.tests.test_cache_flood"}
+
+
+@pytest.fixture(autouse=True)
+def _file_cache_where_tested(request):
+    """The site's file cache (in this run's private folder) for the modules that test it."""
+    if not _FILE_CACHE or request.module.__name__ not in FILE_CACHE_MODULES:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(CACHES=_FILE_CACHE):
         yield
 
 
@@ -125,7 +146,7 @@ def _media_folders(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(_media_folders):
+def _fast_and_isolated(_media_folders, _file_cache_where_tested):
     """An empty cache, and a media folder of its own, for every test."""
     from django.core.cache import cache
     from django.test import override_settings
