@@ -81,9 +81,10 @@ test: test-deps dev-deps node-deps
 # environment says not to write them: compiling everything again cost each test process seconds.
 # Throwaway files (tmp_path, each process's file cache, stored pictures) go to RAM where /dev/shm exists:
 # writing and deleting thousands of small files on disk cost seconds of system time.
+# worksteal: a worker left idle at the end takes tests queued for the other, instead of waiting for it.
 FAST_TMPDIR := $(if $(wildcard /dev/shm/.),/dev/shm,$(TMPDIR))
 test-fast: dev-deps
-	TMPDIR=$(FAST_TMPDIR) PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n auto -m "$(FAST_MARKERS)" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	TMPDIR=$(FAST_TMPDIR) PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n auto --dist worksteal -m "$(FAST_MARKERS)" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

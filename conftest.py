@@ -69,6 +69,7 @@ def django_db_modify_db_settings(
     test["NAME"] = TEST_DATABASE
     keeper = sqlite3.connect(TEST_DATABASE, uri=True)
     request.addfinalizer(keeper.close)
+    request.config.stash[_KEEPER] = keeper
     saved = _migrated_copy_path()
     if saved.exists() and not django_db_createdb:
         with closing(sqlite3.connect(saved)) as copy:
@@ -78,11 +79,20 @@ def django_db_modify_db_settings(
 
 
 _SAVE_MIGRATED_TO = pytest.StashKey[Path]()
+_KEEPER = pytest.StashKey[sqlite3.Connection]()
+_MIGRATED = pytest.StashKey[sqlite3.Connection]()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup):
-    """pytest-django's set-up; then, on a run that had to migrate, keep the result for the next runs."""
+    """pytest-django's set-up; then the migrated database is kept in memory (see config/tests/databases.py)
+    and, on a run that had to migrate, on disk for the next runs."""
+    from config.tests import databases
+
+    keeper = request.config.stash.get(_KEEPER, None)
+    if keeper is not None:
+        migrated = request.config.stash[_MIGRATED] = databases.keep(keeper)
+        request.addfinalizer(migrated.close)
     saved = request.config.stash.get(_SAVE_MIGRATED_TO, None)
     if saved is not None:
         saved.parent.mkdir(parents=True, exist_ok=True)
@@ -112,9 +122,55 @@ def _test_settings():
         },
     }
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-        overrides["CACHES"] = {"default": {**settings.CACHES["default"], "LOCATION": TEST_CACHE_DIR}}
+        # Memory, not files: a test's few hundred cache reads and writes (sessions, pages, fragments) cost
+        # a file each. The tests of the file cache itself get it back (_file_cache_where_tested below).
+        overrides["CACHES"] = {"default": _LOCMEM_CACHE}
+        _FILE_CACHE.update({"default": {**settings.CACHES["default"], "LOCATION": TEST_CACHE_DIR}})
     with override_settings(**overrides):
         yield
+
+
+_LOCMEM_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site-tests"}
+_FILE_CACHE = {}
+# Test modules about the shared file cache itself (another process reading it, its culling, its files).
+FILE_CACHE_MODULES = {"blog.tests.test_caching", "blog.tests.test_cache_flood"}
+
+
+@pytest.fixture(autouse=True)
+def _file_cache_where_tested(request):
+    """The site's file cache (in this run's private folder) for the modules that test it."""
+    if not _FILE_CACHE or request.module.__name__ not in FILE_CACHE_MODULES:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(CACHES=_FILE_CACHE):
+        yield
+
+
+def _commits(item) -> bool:
+    """Whether the test's writes are committed (and then flushed) instead of rolled back."""
+    marker = item.get_closest_marker("django_db")
+    in_marker = marker is not None and bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
+    return in_marker or not {"transactional_db", "live_server"}.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that commits (and its flush), the SQLite database is put back as migrations left it.
+
+    Else what it changed besides rows (the planner's statistics, the rows migrations made) reaches every
+    later test in its process: see config/tests/databases.py.
+    """
+    try:
+        return (yield)
+    finally:
+        migrated = item.config.stash.get(_MIGRATED, None)
+        # With no next test, the session's fixtures (the copy among them) have just been finalised.
+        if migrated is not None and nextitem is not None and _commits(item):
+            from config.tests import databases
+
+            databases.put_back(migrated, item.config.stash[_KEEPER])
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +181,7 @@ def _media_folders(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(_media_folders):
+def _fast_and_isolated(_media_folders, _file_cache_where_tested):
     """An empty cache, and a media folder of its own, for every test."""
     from django.core.cache import cache
     from django.test import override_settings

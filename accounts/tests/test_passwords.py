@@ -8,6 +8,7 @@ import config.settings as production
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # the real Argon2, slow on purpose: make test runs it, the fast loop does not
 def test_a_new_members_password_is_stored_as_argon2_and_still_logs_in(settings, client, django_user_model):
     settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
     member = django_user_model.objects.create_user(email="ann@example.org", password="a calm and long passphrase")
