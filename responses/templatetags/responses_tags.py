@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 
 from responses import notices, threads
-from responses.forms import DisplayNameForm, NoticesForm, ResponseForm
+from responses.forms import DisplayNameForm, EditForm, NoticesForm, ResponseForm
 from responses.models import Responder
 
 register = template.Library()
@@ -69,3 +69,23 @@ def response_field(form, name: str) -> str:
     if form.is_bound or settings.DEBUG or form.initial.get(name) or form.prefix or form.auto_id != "id_%s":
         return form[name].as_field_group()
     return _drawn_fields(name, form.fields[name].required)
+
+
+def _draw_edit_box(auto_id: str) -> str:
+    return EditForm(auto_id=auto_id)["body"].as_widget()
+
+
+# One entry in practice: the section's edit form always has the same ids.
+_drawn_edit_boxes = lru_cache(maxsize=4)(_draw_edit_box)
+
+
+@register.simple_tag
+def edit_box(form) -> str:
+    """The empty text box of the section's in-place edit form (an :class:`EditForm`), drawn once per process.
+
+    It is the same on every page where a member may still edit a response; the words come from the server
+    when they press Edit. Debug mode draws it every time.
+    """
+    if form.is_bound or settings.DEBUG or form.initial or form.prefix:
+        return form["body"].as_widget()
+    return _drawn_edit_boxes(form.auto_id)

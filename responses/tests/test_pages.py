@@ -306,7 +306,17 @@ class TestMembersPages:
         client.force_login(author)
         assert "Secret held words." in client.get(post.get_absolute_url()).content.decode()
         Client().get(post.get_absolute_url())  # and a reader's page
-        kept = [cache.get(versioned_key("list", "responses-page", post.pk, 1, kind)) for kind in ("member", "reader")]
+        other = Client()
+        other.force_login(make_member("Other"))
+        other.get(post.get_absolute_url())  # and another member's, drawn from the shared parts
+        kept = [
+            cache.get(key)
+            for kind in ("member", "reader")
+            for key in (
+                versioned_key("list", "responses-threads", post.pk, 1, kind),
+                versioned_key("responses-page", post.pk, 1, kind),
+            )
+        ]
         assert all("Published words." in repr(each) for each in kept)
         assert not any("Secret held words." in repr(each) for each in kept)
 
