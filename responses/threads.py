@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from blog.caching import PAGE_TIMEOUT, cached_list, versioned_key
-from responses import rules
+from responses import kept, rules
 from responses.forms import EditForm, ResponseForm
 from responses.models import PostResponses, Response, ResponseSettings
 
@@ -177,23 +176,23 @@ def shared_threads(*, post, number: int, controls: bool) -> ThreadPage:
 
 
 def shared_key(*, post, number: int, controls: bool) -> str:
-    return versioned_key("responses-page", post.pk, number, "member" if controls else "reader")
+    return versioned_key("responses-drawn", post.pk, number, "member" if controls else "reader")
 
 
 def shared_page(*, post, number: int, controls: bool) -> DrawnPage:
     """The published threads of page ``number`` drawn as one string, kept under the content version."""
     key = shared_key(post=post, number=number, controls=controls)
-    page = cache.get(key)
+    page = kept.get(key)
     if page is None:
         threads = shared_threads(post=post, number=number, controls=controls)
         page = DrawnPage(_drawn_threads(threads.object_list), number, threads.has_next)
-        cache.set(key, page, PAGE_TIMEOUT)
+        kept.put(key, page, seconds=PAGE_TIMEOUT)
     return page
 
 
 def own_key(*, post, user, number: int, member: rules.MemberState) -> str:
     """The key of ``user``'s own page: theirs alone, and new whenever their state is read afresh."""
-    return versioned_key("responses-own", user.pk, post.pk, number, member.stamp)
+    return versioned_key("responses-own-drawn", user.pk, post.pk, number, member.stamp)
 
 
 def own_page(*, post, user, number: int, member: rules.MemberState) -> DrawnPage:
@@ -202,7 +201,7 @@ def own_page(*, post, user, number: int, member: rules.MemberState) -> DrawnPage
     if post.pk not in member.responded_to:
         return shared_page(post=post, number=number, controls=True)
     key = own_key(post=post, user=user, number=number, member=member)
-    page = cache.get(key)
+    page = kept.get(key)
     if page is None:
         mine = list(
             Response.objects.filter(post=post, author=user, status__in=_SHOWN)
@@ -216,7 +215,7 @@ def own_page(*, post, user, number: int, member: rules.MemberState) -> DrawnPage
         page = DrawnPage(_drawn_threads(merged, controls=True), number, threads.has_next, bool(closing))
         timeout = min([PAGE_TIMEOUT, *(int((moment - now).total_seconds()) for moment in closing)])
         if timeout > 0:  # never past the moment an "Edit" must go
-            cache.set(key, page, timeout)
+            kept.put(key, page, seconds=timeout)
     return page
 
 

@@ -78,7 +78,7 @@ def test_another_member_never_gets_a_held_response_or_its_buttons(post):
     assert "Ann's held reply." in ann_page and f"/responses/{published.pk}/edit/" in ann_page
     assert "Ann's held reply." not in page and HELD not in page
     assert f"/responses/{published.pk}/edit/" not in page and f"/responses/{published.pk}/report/" in page
-    bob_own = cache.get(threads.own_key(post=post, user=bob, number=1, member=rules.member_state(bob)))
+    _, bob_own = cache.get(threads.own_key(post=post, user=bob, number=1, member=rules.member_state(bob)))
     assert "Bob's own words." in bob_own.html and "Ann's held reply." not in bob_own.html
 
 

@@ -325,7 +325,7 @@ class TestMembersPages:
             for kind in ("member", "reader")
             for key in (
                 versioned_key("list", "responses-threads", post.pk, 1, kind),
-                versioned_key("responses-page", post.pk, 1, kind),
+                versioned_key("responses-drawn", post.pk, 1, kind),
             )
         ]
         assert all("Published words." in repr(each) for each in kept)
