@@ -7,7 +7,8 @@ drawn in (Edit and Delete instead of Report, their held ones "waiting for a kind
 id and the stamp of their state, which every write of theirs and every moderation of theirs moves.
 Nothing kept holds a CSRF token: a response's Edit, Delete and Report are links to pages of their
 own. A member's page is kept no longer than their earliest edit window is open, so "Edit" goes on
-time. Staff, who see every held response, get their page drawn whole.
+time (:mod:`responses.kept` keeps the most recent pages in memory too). Staff, who see every held
+response, get their page drawn whole.
 """
 
 import re
