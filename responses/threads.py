@@ -309,7 +309,8 @@ def section(request, post) -> dict | None:
         context["form"] = ResponseForm(
             initial={"key": uuid.uuid4(), "parent": _reply_to(request)}, needs_name=not member.display_name
         )
-        context["edit_form"] = EditForm(auto_id="edit-%s")
+        if page.editable:
+            context["edit_form"] = EditForm(auto_id="edit-%s")
     return context
 
 

@@ -14,7 +14,7 @@ from blog.caching import versioned_key
 from blog.tests.factories import PostFactory
 from responses import moderation, rules, services, threads
 from responses.models import Ban, ModerationLog
-from responses.tests.factories import make_member, make_response
+from responses.tests.factories import form_data, make_member, make_response, respond_url
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +130,14 @@ def test_a_ban_changes_the_form_at_once_and_its_end_brings_it_back(post):
     assert EDIT_FORM not in banned and "Ann's words." in banned
     with time_machine.travel(ends + datetime.timedelta(minutes=1)):
         assert "Write a response" in html(client, post)
+
+
+def test_the_form_and_the_script_keep_their_addresses(post, settings):
+    client = client_for(make_member("Ann"))
+    for debug in (False, True):  # kept once per process, or drawn each time in debug mode
+        settings.DEBUG = debug
+        page = html(client, post)
+        assert f'action="{respond_url(post)}" data-json-url="{respond_url(post)}"' in page
+        assert re.search(r'<script src="/static/js/responses(\.[0-9a-f]+)?\.js" type="module">', page)
+    again = client.post(respond_url(post), form_data(""))
+    assert again.status_code == 400 and f'action="{respond_url(post)}"' in again.content.decode()
