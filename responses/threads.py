@@ -1,27 +1,29 @@
 """Reads for the post page: a page of threads a reader sees, and what the member may do there.
 
-The published threads of a page are drawn once per content version and kept (one cache read),
-the same for every reader and, with the members' links, the same for every member: nothing in
-them depends on who is looking. What is a member's own is added fresh, on their private page
-only: their held responses (which never reach the shared cache), and their published ones, drawn
-again with Edit and Delete instead of Report. Their rows are kept under the member's id and state
-(:func:`own_responses`), never drawn HTML: it holds a CSRF token and an edit window that closes.
-Staff, who see every held response, get their page drawn whole.
+What the section shows is kept drawn, as one string: the published threads once per content version
+for every reader (and, with the members' links, once for every member), since nothing in them depends
+on who is looking; and for a member who responded to the post, their page with their own responses
+drawn in (Edit and Delete instead of Report, their held ones "waiting for a kind look"), under their
+id and the stamp of their state, which every write of theirs and every moderation of theirs moves.
+Nothing kept holds a CSRF token: a response's Edit, Delete and Report are links to pages of their
+own. A member's page is kept no longer than their earliest edit window is open, so "Edit" goes on
+time (:mod:`responses.kept` keeps the most recent pages in memory too). Staff, who see every held
+response, get their page drawn whole.
 """
 
 import re
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from blog.caching import PAGE_TIMEOUT, cached_list, versioned_key
-from responses import rules
+from responses import kept, rules
 from responses.forms import EditForm, ResponseForm
 from responses.models import PostResponses, Response, ResponseSettings
 
@@ -74,8 +76,19 @@ class ThreadPage:
     has_next: bool
     after: tuple | None = None
     until: tuple | None = None
+
+    def holds(self, order: tuple) -> bool:
+        return (self.after is None or order > self.after) and (self.until is None or order <= self.until)
+
+
+@dataclass(frozen=True)
+class DrawnPage:
+    """What the section shows of a page of threads: their HTML as one string, and the way to other pages."""
+
+    html: str
+    number: int
+    has_next: bool
     editable: bool = False  # the viewer has a response here they may still edit
-    drawn: list = field(default_factory=list)  # what the section shows: see :func:`_joined`
 
     @property
     def has_previous(self) -> bool:
@@ -91,25 +104,17 @@ class ThreadPage:
     def previous_page_number(self) -> int:
         return self.number - 1
 
-    def holds(self, order: tuple) -> bool:
-        return (self.after is None or order > self.after) and (self.until is None or order <= self.until)
 
-
-def _joined(threads: list) -> list:
-    """``threads`` for the template: each run of threads drawn in advance joined into one (a page of
-    fifty threads costs the template one variable, not fifty loops), the others left to draw."""
-    drawn, run = [], []
-    for thread in threads:
-        if thread.html:
-            run.append(thread.html)
-            continue
-        if run:
-            drawn.append(Thread(0, (), thread.top, html=format_html_join("\n", "{}", ((html,) for html in run))))
-            run = []
-        drawn.append(thread)
-    if run:
-        drawn.append(Thread(0, (), None, html=format_html_join("\n", "{}", ((html,) for html in run))))
-    return drawn
+def _drawn_threads(threads: list, **context) -> str:
+    """The threads' HTML, one string: the kept HTML of a thread when it has some, else drawn here."""
+    return format_html_join(
+        "\n",
+        "{}",
+        (
+            (thread.html or render_to_string("responses/thread.html", {"thread": thread, **context}),)
+            for thread in threads
+        ),
+    )
 
 
 def _rows(*, post, user, number: int) -> tuple[list, Response | None, bool]:
@@ -131,10 +136,10 @@ def _drawn(response: Response, *, reply: bool, controls: bool) -> str:
     return render_to_string("responses/response.html", context)
 
 
-def _shared_page(*, post, number: int, controls: bool) -> ThreadPage:
+def _shared_threads(*, post, number: int, controls: bool) -> ThreadPage:
     """The published threads of page ``number``, drawn for readers or (``controls``) for members.
 
-    Each response is kept drawn on its own too, so a member's page can swap in their own.
+    Each response is drawn on its own too, so a member's page can swap in their own.
     """
     rows, before, has_next = _rows(post=post, user=AnonymousUser(), number=number)
     threads = [
@@ -157,47 +162,69 @@ def _shared_page(*, post, number: int, controls: bool) -> ThreadPage:
     )
 
 
-def shared_page(*, post, number: int, controls: bool) -> ThreadPage:
-    """:func:`_shared_page`, kept under the content version (which every public change moves)."""
-    found = cached_list(
-        lambda: [_shared_page(post=post, number=number, controls=controls)],
-        "responses-page",
+def shared_threads(*, post, number: int, controls: bool) -> ThreadPage:
+    """:func:`_shared_threads`, kept under the content version (which every public change moves).
+
+    Read only to draw a page that is not kept yet (:func:`shared_page`, a member's own page).
+    """
+    return cached_list(
+        lambda: [_shared_threads(post=post, number=number, controls=controls)],
+        "responses-threads",
         post.pk,
         number,
         "member" if controls else "reader",
-    )
-    # Joined here, not kept: the cache holds each thread's HTML once.
-    return replace(found[0], drawn=_joined(found[0].object_list))
+    )[0]
 
 
-def own_responses(*, post, user, member: rules.MemberState) -> list:
-    """``user``'s shown responses on ``post``, oldest first, kept under the member's state.
+def shared_key(*, post, number: int, controls: bool) -> str:
+    return versioned_key("responses-drawn", post.pk, number, "member" if controls else "reader")
 
-    The key holds the member's id and the stamp of their state, which every write of theirs and every
-    moderation of theirs forgets (the content version moves with public changes, such as their parent's).
-    """
+
+def shared_page(*, post, number: int, controls: bool) -> DrawnPage:
+    """The published threads of page ``number`` drawn as one string, kept under the content version."""
+    key = shared_key(post=post, number=number, controls=controls)
+    page = kept.get(key)
+    if page is None:
+        threads = shared_threads(post=post, number=number, controls=controls)
+        page = DrawnPage(_drawn_threads(threads.object_list), number, threads.has_next)
+        kept.put(key, page, seconds=PAGE_TIMEOUT)
+    return page
+
+
+def own_key(*, post, user, number: int, member: rules.MemberState) -> str:
+    """The key of ``user``'s own page: theirs alone, and new whenever their state is read afresh."""
+    return versioned_key("responses-own-drawn", user.pk, post.pk, number, member.stamp)
+
+
+def own_page(*, post, user, number: int, member: rules.MemberState) -> DrawnPage:
+    """Page ``number`` as ``user`` sees it: the shared one, with their own responses drawn in when they
+    responded to ``post``; kept until their state moves or their earliest edit window closes."""
     if post.pk not in member.responded_to:
-        return []
-    key = versioned_key("responses-own", user.pk, post.pk, member.stamp)
-    mine = cache.get(key)
-    if mine is None:
+        return shared_page(post=post, number=number, controls=True)
+    key = own_key(post=post, user=user, number=number, member=member)
+    page = kept.get(key)
+    if page is None:
         mine = list(
             Response.objects.filter(post=post, author=user, status__in=_SHOWN)
             .select_related("author__responder", "parent")
             .order_by("created_at", "pk")
         )
-        cache.set(key, mine, PAGE_TIMEOUT)
-    return mine
+        threads = shared_threads(post=post, number=number, controls=True)
+        merged = _merged(threads, mine) if mine else threads.object_list
+        now = timezone.now()
+        closing = [response.editable_until() for response in mine if response.edit_window_open]
+        page = DrawnPage(_drawn_threads(merged, controls=True), number, threads.has_next, bool(closing))
+        timeout = min([PAGE_TIMEOUT, *(int((moment - now).total_seconds()) for moment in closing)])
+        if timeout > 0:  # never past the moment an "Edit" must go
+            kept.put(key, page, seconds=timeout)
+    return page
 
 
-def _own_page(*, post, user, member: rules.MemberState, page: ThreadPage) -> ThreadPage:
-    """``page`` (shared) with the member's own responses drawn fresh and their held ones put in place."""
-    mine = own_responses(post=post, user=user, member=member)
-    if not mine:
-        return page
-    threads = {thread.pk: thread for thread in page.object_list}
+def _merged(page: ThreadPage, mine: list) -> list:
+    """``page``'s threads with the member's own responses (``mine``) in place of the shared HTML, their
+    held ones placed where they belong; the threads they touch are left to draw."""
     # Copies, so that nothing of this member's is written into what was read from the shared cache.
-    threads = {pk: Thread(pk, t.order, t.top, list(t.replies), t.html) for pk, t in threads.items()}
+    threads = {t.pk: Thread(t.pk, t.order, t.top, list(t.replies), t.html) for t in page.object_list}
     for response in mine:
         own = Item(response.pk, response=response, mine=True)
         changed = threads.get(response.parent_id or response.pk)
@@ -224,12 +251,10 @@ def _own_page(*, post, user, member: rules.MemberState, page: ThreadPage) -> Thr
         else:
             thread.replies.append(own)
             thread.replies.sort(key=lambda item: item.pk)
-    ordered = sorted(threads.values(), key=lambda thread: thread.order)
-    editable = any(response.edit_window_open for response in mine)
-    return ThreadPage(ordered, page.number, page.has_next, page.after, page.until, editable, _joined(ordered))
+    return sorted(threads.values(), key=lambda thread: thread.order)
 
 
-def _staff_page(*, post, user, number: int) -> ThreadPage:
+def _staff_page(*, post, user, number: int) -> DrawnPage:
     """Everything staff may read (every held response), drawn fresh."""
     rows, _, has_next = _rows(post=post, user=user, number=number)
     threads = [
@@ -242,17 +267,16 @@ def _staff_page(*, post, user, number: int) -> ThreadPage:
         for row in rows
     ]
     editable = any(item.mine and item.response.edit_window_open for t in threads for item in [t.top, *t.replies])
-    return ThreadPage(threads, number, has_next, editable=editable, drawn=threads)
+    return DrawnPage(_drawn_threads(threads, controls=True, user=user), number, has_next, editable)
 
 
-def threads_page(*, post, user, number: int, member: rules.MemberState | None = None) -> ThreadPage:
+def threads_page(*, post, user, number: int, member: rules.MemberState | None = None) -> DrawnPage:
     """Page ``number`` of ``post``'s threads as ``user`` (with ``member``, their state) sees them."""
     if not user.is_authenticated:
         return shared_page(post=post, number=number, controls=False)
     if user.is_staff:
         return _staff_page(post=post, user=user, number=number)
-    page = shared_page(post=post, number=number, controls=True)
-    return _own_page(post=post, user=user, member=member or rules.member_state(user), page=page)
+    return own_page(post=post, user=user, number=number, member=member or rules.member_state(user))
 
 
 def thread_page_of(response: Response, *, user) -> int:
@@ -285,7 +309,8 @@ def section(request, post) -> dict | None:
         context["form"] = ResponseForm(
             initial={"key": uuid.uuid4(), "parent": _reply_to(request)}, needs_name=not member.display_name
         )
-        context["edit_form"] = EditForm(auto_id="edit-%s")
+        if page.editable:
+            context["edit_form"] = EditForm(auto_id="edit-%s")
     return context
 
 

@@ -72,7 +72,8 @@ def respond(request, slug):
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": _form_errors(form)}, status=400)
-        return render(request, "responses/respond_again.html", {"post": post, "form": form}, status=400)
+        context = {"post": post, "form": form, "respond_url": reverse("responses:respond", args=[slug])}
+        return render(request, "responses/respond_again.html", context, status=400)
     if _wants_json(request):
         html = _drawn_own(request, response)
         return JsonResponse(

@@ -4,12 +4,23 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
 
 from responses import notices, threads
-from responses.forms import DisplayNameForm, NoticesForm, ResponseForm
+from responses.forms import DisplayNameForm, EditForm, NoticesForm, ResponseForm
 from responses.models import Responder
 
 register = template.Library()
+
+
+def _addresses(script_prefix: str, slug: str) -> tuple[str, str]:
+    """Where a post's response form is sent, and the responses script: the same for every member."""
+    return reverse("responses:respond", args=[slug]), static("js/responses.js")
+
+
+# Keyed by the script prefix and the post's slug, as the Save buttons' addresses are.
+_kept_addresses = lru_cache(maxsize=4096)(_addresses)
 
 
 @register.inclusion_tag("responses/section.html", takes_context=True)
@@ -21,6 +32,9 @@ def responses_section(context, post):
     found = threads.section(request, post)
     if found is None:
         return {"off": True}
+    if request.user.is_authenticated:
+        addresses = _addresses if settings.DEBUG else _kept_addresses
+        found["respond_url"], found["script_url"] = addresses(get_script_prefix(), post.slug)
     return {**found, "request": request, "user": context["user"]}
 
 
@@ -69,3 +83,23 @@ def response_field(form, name: str) -> str:
     if form.is_bound or settings.DEBUG or form.initial.get(name) or form.prefix or form.auto_id != "id_%s":
         return form[name].as_field_group()
     return _drawn_fields(name, form.fields[name].required)
+
+
+def _draw_edit_box(auto_id: str) -> str:
+    return EditForm(auto_id=auto_id)["body"].as_widget()
+
+
+# One entry in practice: the section's edit form always has the same ids.
+_drawn_edit_boxes = lru_cache(maxsize=4)(_draw_edit_box)
+
+
+@register.simple_tag
+def edit_box(form) -> str:
+    """The empty text box of the section's in-place edit form (an :class:`EditForm`), drawn once per process.
+
+    It is the same on every page where a member may still edit a response; the words come from the server
+    when they press Edit. Debug mode draws it every time.
+    """
+    if form.is_bound or settings.DEBUG or form.initial or form.prefix:
+        return form["body"].as_widget()
+    return _drawn_edit_boxes(form.auto_id)

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 
-from responses.forms import ResponseForm
-from responses.templatetags.responses_tags import response_field
+from responses.forms import EditForm, ResponseForm
+from responses.templatetags.responses_tags import edit_box, response_field
 
 
 @pytest.mark.parametrize("needs_name", [True, False])
@@ -44,3 +44,10 @@ def test_form_html_writes_the_hidden_fields_as_their_widgets_would(form):
     post = SimpleNamespace(slug="a-piece", get_absolute_url=lambda: "/posts/a-piece/")
     html = render_to_string("responses/form.html", {"form": form, "post": post})
     assert str(form["parent"]) + str(form["key"]) in html
+
+
+def test_the_in_place_edit_box_is_drawn_as_django_draws_it():
+    form = EditForm(auto_id="edit-%s")
+    assert edit_box(form) == str(form["body"]) and 'id="edit-body"' in edit_box(form)
+    sent = EditForm({"body": "My <own> words"}, auto_id="edit-%s")
+    assert "My &lt;own&gt; words" in edit_box(sent)

@@ -1,4 +1,4 @@
-"""A member's own responses on a post are kept between requests: theirs only, read again after each change."""
+"""A member's own page of responses on a post is kept between requests: theirs only, drawn again after each change."""
 
 import uuid
 
@@ -10,7 +10,7 @@ from responses import moderation, services
 from responses.models import ModerationLog, Response
 from responses.rules import member_state
 from responses.tests.factories import form_data, make_member, respond_url
-from responses.threads import own_responses
+from responses.threads import threads_page
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +61,13 @@ def test_another_members_page_never_holds_the_kept_rows(post, ann):
     assert "Bea's held words" in bea_page and "Ann's held words" not in bea_page
 
 
-def test_the_kept_rows_save_their_query(post, ann, django_assert_num_queries):
+def test_the_kept_page_saves_its_queries(post, ann, django_assert_num_queries):
     services.response_create(user=ann, post=post, body="Held words.", key=uuid.uuid4())
     client = client_for(ann)
     page(client, post)
     with django_assert_num_queries(0):
-        state = member_state(ann)
-        assert [each.body for each in own_responses(post=post, user=ann, member=state)] == ["Held words."]
+        drawn = threads_page(post=post, user=ann, number=1, member=member_state(ann))
+    assert "Held words." in drawn.html and HELD in drawn.html
     assert "Held words" in page(client, post)
 
 

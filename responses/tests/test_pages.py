@@ -134,20 +134,31 @@ def _queries(client, path, params=None) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("viewer", ["reader", "member"])
+WARM_QUERIES = {"reader": 0, "member": 0, "responder": 0}
+
+
+@pytest.mark.parametrize("viewer", ["reader", "member", "responder"])
 def test_the_post_page_costs_the_same_with_5_and_100_responses(viewer):
-    """Guards the responses part of the page: a page of threads and one query for all replies."""
-    counts = []
+    """Guards the responses part of the page: a page of threads and one query for all replies, drawn once;
+    for a member who responded, their own responses (published, replied to, held) read in one query."""
+    counts, first_counts = [], []
     for size in (5, 100):
         post = PostFactory()
         _fill(post, size)
         client = Client()
-        if viewer == "member":
+        if viewer != "reader":
             member = make_member(f"Viewer{size}")
             client.force_login(member)
+        if viewer == "responder":
+            mine = make_response(post=post, author=member, body="Mine.")
+            make_response(post=post, author=make_member(f"Other{size}"), parent=mine)
             make_response(post=post, author=member, status="held")
+        with CaptureQueriesContext(connection) as first:
+            assert client.get(post.get_absolute_url(), {"responses": 1}).status_code == 200
+        first_counts.append(len(first))
         counts.append(_queries(client, post.get_absolute_url(), {"responses": 1}))
-    assert counts[0] == counts[1]
+    # Warm, the page costs the member the user and the post (the rest is kept); a reader, nothing.
+    assert counts == [WARM_QUERIES[viewer]] * 2 and first_counts[0] == first_counts[1]
 
 
 def test_the_moderation_queue_costs_the_same_with_10_and_1000_held():
@@ -306,7 +317,17 @@ class TestMembersPages:
         client.force_login(author)
         assert "Secret held words." in client.get(post.get_absolute_url()).content.decode()
         Client().get(post.get_absolute_url())  # and a reader's page
-        kept = [cache.get(versioned_key("list", "responses-page", post.pk, 1, kind)) for kind in ("member", "reader")]
+        other = Client()
+        other.force_login(make_member("Other"))
+        other.get(post.get_absolute_url())  # and another member's, drawn from the shared parts
+        kept = [
+            cache.get(key)
+            for kind in ("member", "reader")
+            for key in (
+                versioned_key("list", "responses-threads", post.pk, 1, kind),
+                versioned_key("responses-drawn", post.pk, 1, kind),
+            )
+        ]
         assert all("Published words." in repr(each) for each in kept)
         assert not any("Secret held words." in repr(each) for each in kept)
 

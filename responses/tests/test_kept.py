@@ -1,0 +1,47 @@
+"""Drawn pages kept in the shared cache and, the most recent, in this process: bounded in time and in size."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from responses import kept
+
+
+def drawn(text: str) -> SimpleNamespace:
+    return SimpleNamespace(html=text)
+
+
+@pytest.fixture(autouse=True)
+def _room(monkeypatch):
+    monkeypatch.setattr(kept, "MEMORY_CHARACTERS", 100)
+    monkeypatch.setattr(kept, "_recent", type(kept._recent)())  # noqa: SLF001 - our own module's memory
+    monkeypatch.setattr(kept, "_length", 0)
+
+
+def test_a_page_is_read_back_until_its_time_is_over():
+    kept.put("page-a", drawn("<li>a</li>"), seconds=60)
+    assert kept.get("page-a").html == "<li>a</li>"
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
+        assert kept.get("page-a") is None
+
+
+def test_another_process_reads_it_from_the_shared_cache():
+    kept.put("page-b", drawn("<li>b</li>"), seconds=60)
+    kept._recent.clear()  # noqa: SLF001 - as a fresh worker would start
+    assert kept.get("page-b").html == "<li>b</li>"
+    cache.clear()
+    assert kept.get("page-b").html == "<li>b</li>"  # now from this process's copy
+
+
+def test_memory_holds_the_most_recently_used_within_its_bound():
+    for name in "cdef":
+        kept.put(f"page-{name}", drawn(name * 24), seconds=60)
+    kept.get("page-c")  # used again: the oldest is now d
+    kept.put("page-g", drawn("g" * 24), seconds=60)
+    assert set(kept._recent) == {"page-c", "page-e", "page-f", "page-g"}  # noqa: SLF001
+    kept.put("page-long", drawn("x" * 30), seconds=60)  # over a quarter of the room: shared cache only
+    assert "page-long" not in kept._recent and kept.get("page-long").html == "x" * 30  # noqa: SLF001
