@@ -64,6 +64,9 @@ def _matching_functions(table: str, id_column: str, vector_column: str) -> list[
 
 
 POSTGRES_FORWARD = [
+    # Writes to posts (and, through their triggers, to tags) wait until the move commits: an edit made while
+    # the vectors are copied would otherwise reach only the old column. Reads go on.
+    "LOCK TABLE blog_post IN SHARE ROW EXCLUSIVE MODE",
     "CREATE TABLE blog_post_search (post_id bigint PRIMARY KEY, vector tsvector NOT NULL)",
     # In id order, so the newest posts' rows sit together at the end of the table.
     "INSERT INTO blog_post_search (post_id, vector) "
