@@ -49,6 +49,26 @@ def test_truncating_the_posts_empties_the_table():
     assert table_ids() == []
 
 
+@pytest.mark.django_db
+def test_the_newest_matches_are_the_newest_whichever_thousands_hold_them():
+    """``blog_post_matching_newest`` asks the newest thousands of ids before all posts: same answer as a sort."""
+    now = timezone.now()
+    ids = [3, 980, 1500, 2400, 2600, 5100, 7000, 7300, 9050, 9999, 10000, 10001, 12500]
+    Post.objects.bulk_create(
+        Post(id=pk, title=f"Post {pk}", slug=f"post-{pk}", body_text="heron" if pk % 2 else "heron egret",
+             status="published", published_at=now)
+        for pk in ids
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        for words in ["heron", "egret", "heron egret"]:
+            for count in range(1, len(ids) + 2):
+                query = "websearch_to_tsquery('english', %s)"
+                cursor.execute(f"SELECT * FROM blog_post_matching_newest({query}, %s)", [words, count])
+                newest = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+                cursor.execute(f"SELECT * FROM blog_post_matching({query}) ORDER BY 1 DESC LIMIT %s", [words, count])
+                assert newest == [row[0] for row in cursor.fetchall()], (words, count)
+
+
 @pytest.mark.slow  # migrates back to 0011 and forward again
 @pytest.mark.django_db(transaction=True)
 def test_the_vectors_move_back_to_the_column_and_forward_again_with_nothing_lost():
