@@ -233,6 +233,8 @@ class PostgresBackend:
         public, public_params = published_condition()
         if tag_id is None:
             # Sorted and cut inside the function (migration 0011_search_newest): only the window comes back.
+            # It asks the newest thousands of posts first (0012_search_table), so a common word's older
+            # matches are never visited.
             newest = f"SELECT id FROM blog_post_matching_newest({TSQUERY}, %s) AS found(id)"
             newest_params = [window]
         else:
