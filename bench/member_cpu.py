@@ -7,7 +7,8 @@ first of a word" searches words no run has searched before (drawn afresh each ti
 of each word after a change is; its CPU time includes PostgreSQL's backend, read from /proc. CPU time
 (``time.process_time``) is far steadier than requests per second on a machine shared with other jobs.
 ``--compare COMMIT`` measures that commit's files (from ``git archive``, the repository untouched) and
-this tree in turns, on the same data and session.
+this tree in turns, on the same data and session; ``--compare-database-url`` gives that commit its own
+database (a copy from before a migration the older code cannot read).
 """
 
 import argparse
@@ -78,13 +79,15 @@ def _first_searches(client, runs: int, requests: int) -> float:
     return best
 
 
-def _measure_in(root: Path, runs: int, requests: int, part: int = 0) -> dict:
+def _measure_in(root: Path, runs: int, requests: int, part: int = 0, database_url: str | None = None) -> dict:
     # This file, run against ``root``'s code (an older commit has no copy of it); run_path, not the file as
     # a script, so that bench/email.py and bench/site.py do not stand in for the standard library's.
     argv = [__file__, "--json", "--runs", str(runs), "--requests", str(requests)]
     code = f"import runpy, sys; sys.argv = {argv!r}; runpy.run_path({__file__!r}, run_name='__main__')"
     command = [sys.executable, "-c", code]
     env = {**os.environ, "PYTHONPATH": str(root), "BENCH_COLD_PART": str(part)}
+    if database_url:
+        env["DATABASE_URL"] = database_url
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -92,6 +95,7 @@ def _measure_in(root: Path, runs: int, requests: int, part: int = 0) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", metavar="COMMIT", help="measure this commit's files too, in turns")
+    parser.add_argument("--compare-database-url", metavar="URL", help="the database the compared commit reads")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
@@ -110,9 +114,9 @@ def main() -> None:
         before, after = {}, {}
         part = 0
         for _ in range(options.runs):
-            for root, into in ((Path(folder), before), (ROOT, after)):
+            for root, into, url in ((Path(folder), before, options.compare_database_url), (ROOT, after, None)):
                 part += 1
-                for name, ms in _measure_in(root, 1, options.requests, part).items():
+                for name, ms in _measure_in(root, 1, options.requests, part, url).items():
                     into[name] = min(into.get(name, float("inf")), ms)
     print(f"{'page':<28} {options.compare[:10]:>10} {'this tree':>10}")  # noqa: T201 - the command's output
     for name, ms in after.items():

@@ -22,5 +22,6 @@ def refresh_planner_statistics() -> None:
             cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
             cursor.execute("ANALYZE")
         elif connection.vendor == "postgresql":
-            tables = [Post._meta.db_table, TaggedPost._meta.db_table]
+            # blog_post_search: the search vectors (migration 0012_search_table), not a model.
+            tables = [Post._meta.db_table, TaggedPost._meta.db_table, "blog_post_search"]
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))

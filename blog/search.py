@@ -1,9 +1,10 @@
 """Full-text search over public posts: one interface, two backends.
 
-SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the stored ``blog_post.search_vector``
-column with its GIN index. Both are created and kept in step by triggers (migration
-``0002_search_index``; PostgreSQL's matching functions are ``0010_search_speed`` and
-``0011_search_newest``), so this module only reads. A page of results and its count are one statement.
+SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the narrow table ``blog_post_search`` of
+``(post_id, vector)`` with its GIN index. Both are created and kept in step by triggers (migrations
+``0002_search_index`` and, for PostgreSQL's table, ``0012_search_table``; PostgreSQL's matching
+functions are ``0010_search_speed`` and ``0011_search_newest``), so this module only reads. A page of
+results and its count are one statement.
 
 Reader text is never query syntax: it is cut into words, control characters are dropped,
 and every word goes to the database as a quoted string literal, so ``NEAR(``, ``*``, ``-``,
@@ -176,7 +177,9 @@ TSQUERY = "websearch_to_tsquery('english', %s)"
 class PostgresBackend:
     """A stored tsvector with a GIN index, ``websearch_to_tsquery`` and ``ts_rank``.
 
-    A post's vector (about 10 KB for an essay) is stored out of line: each one read costs a trip
+    The vectors live in ``blog_post_search`` (post id and vector only): the GIN index names the matching
+    rows but not their ids, so each match is visited in that table, and small rows make those visits
+    cheap. A post's vector (about 10 KB for an essay) is stored out of line: each one read costs a trip
     through the TOAST table. Matching therefore goes through ``blog_post_matching()`` (migration
     ``0010_search_speed``), which takes the ids from the GIN index without reading any vector; the
     planner, which does not price those reads, would otherwise read every post's vector for a common
@@ -230,6 +233,8 @@ class PostgresBackend:
         public, public_params = published_condition()
         if tag_id is None:
             # Sorted and cut inside the function (migration 0011_search_newest): only the window comes back.
+            # It asks the newest thousands of posts first (0012_search_table), so a common word's older
+            # matches are never visited.
             newest = f"SELECT id FROM blog_post_matching_newest({TSQUERY}, %s) AS found(id)"
             newest_params = [window]
         else:
@@ -246,9 +251,9 @@ class PostgresBackend:
             "candidates AS MATERIALIZED (SELECT blog_post.id FROM newest JOIN blog_post ON blog_post.id = newest.id "
             f"WHERE {public} ORDER BY blog_post.id DESC LIMIT %s), "
             "ranked AS MATERIALIZED ("
-            "SELECT p.id, ts_rank(p.search_vector, websearch_to_tsquery('english', %s)) AS score "
-            "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c JOIN blog_post p ON p.id = c.id "
-            "ORDER BY score DESC, p.id DESC LIMIT %s OFFSET %s) "
+            "SELECT s.post_id AS id, ts_rank(s.vector, websearch_to_tsquery('english', %s)) AS score "
+            "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c "
+            "JOIN blog_post_search s ON s.post_id = c.id ORDER BY score DESC, s.post_id DESC LIMIT %s OFFSET %s) "
             f"SELECT p.id, {headline.format(text='left(p.body_text, %s)')}, {headline.format(text='p.excerpt')}, "
             "(SELECT count(*) FROM candidates), (SELECT count(*) FROM newest) "
             "FROM ranked r JOIN blog_post p ON p.id = r.id ORDER BY r.score DESC, r.id DESC"
