@@ -68,7 +68,7 @@ def test_save_button_names_the_piece_for_screen_readers(member_client, post):
     assert 'data-title="Letting the kettle boil"' in form
 
 
-@pytest.mark.parametrize("saved", [5, 50])
+@pytest.mark.parametrize("saved", [5, pytest.param(50, marks=pytest.mark.slow)])
 def test_home_page_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved):
     """A member's home page costs the same queries with 5 or 50 saved pieces.
 

@@ -333,7 +333,7 @@ def test_note_forms_are_labelled_and_counted_never_cut(member_client, member, po
     assert f'data-max-length="{NOTE_MAX_LENGTH}"' in textarea
 
 
-@pytest.mark.parametrize("saved", [5, 50])
+@pytest.mark.parametrize("saved", [5, pytest.param(50, marks=pytest.mark.slow)])
 def test_saved_page_query_count_does_not_grow_with_saved_pieces(django_assert_num_queries, saved):
     """/saved/ costs the same whether a member has 5 or 50 saved pieces (20 a page).
 

@@ -12,6 +12,7 @@ from blog.models import Post, TaggedPost
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_seeds_posts_tags_members_and_saved_pieces(client):
     report = seed_posts(50, blocks=60, processes=1)
     assert report.posts == Post.objects.count() == 50

@@ -262,6 +262,7 @@ class TestContentVersion:
         assert len(callbacks) == 1
         assert ContentVersion.objects.get().token == caching.content_version()
 
+    @pytest.mark.slow
     def test_version_is_shared_with_other_processes(self, site):
         """Another worker process, with its own cache object, reads the same version (the default cache is shared)."""
         assert settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
@@ -277,6 +278,7 @@ class TestContentVersion:
             other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             assert other.stdout.strip() == version
 
+    @pytest.mark.slow
     def test_a_bump_by_another_process_is_seen_by_the_next_request(self, client, site, settings):
         """The cheap version check (a stat of the version file) must not hide another process's bump."""
         if not settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
@@ -349,7 +351,7 @@ class TestCachedCounts:
 class TestMemberQueryBudget:
     """A member's pages cost the same number of queries at 3 and at 25 posts, with warm fragments and counts."""
 
-    @pytest.mark.parametrize("size", [3, 25])
+    @pytest.mark.parametrize("size", [3, pytest.param(25, marks=pytest.mark.slow)])
     @pytest.mark.parametrize(
         ("url", "queries"),
         [

@@ -144,6 +144,7 @@ class TestServing:
         assert again.status_code == 304
         assert client.get(f"/media/{stored.rendition_name(960)}").status_code == 200
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(
         "path",
         [

@@ -173,6 +173,7 @@ HOSTILE = [
 
 
 class TestHostileQueries:
+    @pytest.mark.slow
     @pytest.mark.parametrize("query", HOSTILE)
     def test_results_or_nothing_found_never_500(self, client, query):
         PostFactory(title="Rest, quietly", body="A note on rest and quiet.")

@@ -50,6 +50,7 @@ class TestHome:
         page2 = client.get("/?page=2")
         assert [p.pk for p in page2.context["page"].object_list] == [p.pk for p in posts[10:]]
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("page", ["0", "-1", "3", "abc", "1.5", "", "99999999999", "9" * 5000, "1e3", " 1"])
     def test_bad_page_numbers_are_404(self, client, page):
         make_posts(12)
@@ -60,7 +61,7 @@ class TestHome:
         assert response.status_code == 200
         assert b"Nothing has been published yet" in response.content
 
-    @pytest.mark.parametrize("size", [5, 50])
+    @pytest.mark.parametrize("size", [5, pytest.param(50, marks=pytest.mark.slow)])
     def test_query_count_does_not_grow_with_posts(self, client, count_queries, size):
         """Guards the home page's budget: the page of posts, its count, one prefetch of tags, and the
         site's own words (tagline, introduction), read once per content version."""
@@ -153,7 +154,7 @@ class TestPostDetail:
         post = PostFactory(title="错误", slug="错误")
         assert client.get("/posts/%E9%94%99%E8%AF%AF/").context["post"] == post
 
-    @pytest.mark.parametrize("size", [5, 50])
+    @pytest.mark.parametrize("size", [5, pytest.param(50, marks=pytest.mark.slow)])
     def test_query_count_does_not_grow_with_posts(self, client, count_queries, size):
         """Guards the post page: post, its tags, previous, next, related, the byline (the site's own words,
         read once per content version); responses: the site's and the post's settings, and a page of threads
@@ -185,7 +186,7 @@ class TestTags:
     def test_unknown_tag_is_404(self, client):
         assert client.get("/tags/nothing-here/").status_code == 404
 
-    @pytest.mark.parametrize("size", [5, 50])
+    @pytest.mark.parametrize("size", [5, pytest.param(50, marks=pytest.mark.slow)])
     def test_query_count_does_not_grow_with_posts(self, client, count_queries, size):
         """Guards the tag page: the tag, the page, its count, one prefetch of tags."""
         make_posts(size)
@@ -207,6 +208,7 @@ class TestArchive:
         assert years == [(2025, [("January", ["Winter"])]), (2024, [("April", ["Also spring", "Spring"])])]
         assert b"April" in response.content and b"Draft" not in response.content
 
+    @pytest.mark.slow
     def test_a_hundred_a_page_whatever_the_archive_holds(self, client):
         posts = make_posts(101)
         first = client.get("/archive/")

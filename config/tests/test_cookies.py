@@ -27,6 +27,7 @@ PUBLIC_PATHS = [
     "/no/such/page/",
     "/2020/01/02/tea-in-the-garden.html",
 ]
+FAST_PATHS = {"/", "/posts/tea-in-the-garden/"}
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +40,10 @@ def set_cookies(response) -> list[str]:
     return [morsel.OutputString() for morsel in response.cookies.values()]
 
 
-@pytest.mark.parametrize("path", PUBLIC_PATHS)
+# The home page and an essay in the fast loop; the sweep of every public page in make test.
+@pytest.mark.parametrize(
+    "path", [path if path in FAST_PATHS else pytest.param(path, marks=pytest.mark.slow) for path in PUBLIC_PATHS]
+)
 def test_no_cookie_on_public_pages(client, path):
     first = client.get(path)
     assert first.status_code in {200, 301, 404}, path

@@ -187,18 +187,24 @@ def foreign_loads(html: str) -> list[tuple[str, str]]:
     return foreign
 
 
+# The home page and an essay in the fast loop; the sweep of the other pages in make test.
 @pytest.mark.parametrize(
     "path",
     [
         "/",
         "/posts/tea-in-the-garden/",
-        "/tags/",
-        "/tags/rest/",
-        "/archive/",
-        "/search/?q=tea",
-        "/posts/no-such-post/",
-        "/accounts/login/",
-        "/accounts/signup/",
+        *(
+            pytest.param(path, marks=pytest.mark.slow)
+            for path in (
+                "/tags/",
+                "/tags/rest/",
+                "/archive/",
+                "/search/?q=tea",
+                "/posts/no-such-post/",
+                "/accounts/login/",
+                "/accounts/signup/",
+            )
+        ),
     ],
 )
 def test_no_page_loads_anything_from_another_origin(client, post, member, path):

@@ -122,7 +122,7 @@ def test_the_outcome_table_filters_by_outcome_from_a_fixed_list(editor_client):
     assert "2024-03-04-fine.md" in editor_client.get(url, {"outcome": "'; drop table"}).content.decode()
 
 
-@pytest.mark.parametrize("files", [3, 30])
+@pytest.mark.parametrize("files", [3, pytest.param(30, marks=pytest.mark.slow)])
 def test_the_outcome_page_costs_the_same_queries_at_any_size(editor_client, django_assert_num_queries, files, settings):
     """Guards against a query per outcome row (the post link uses the row's own post id)."""
     settings.IMPORT_INLINE_MAX_FILES = 100

@@ -42,6 +42,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("data,message", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_hostile_or_broken_zip_is_a_form_error_and_starts_nothing(editor_client, settings, data, message):
     response = upload(editor_client, ("site.zip", data))

@@ -65,6 +65,7 @@ def test_worker_processes_and_rendering_here_import_the_same(tmp_path, small_bat
     assert posts_and_tags() == imported_in_workers
 
 
+@pytest.mark.slow
 def test_tasks_no_worker_started_are_rendered_here(tmp_path, small_batches, monkeypatch):
     folder = mixed_folder(tmp_path)
     here = importer.import_paths([folder], workers=0)
@@ -76,6 +77,7 @@ def test_tasks_no_worker_started_are_rendered_here(tmp_path, small_batches, monk
     assert posts_and_tags() == imported_here
 
 
+@pytest.mark.slow
 def test_one_file_at_a_time_imports_the_same_as_batches(tmp_path, monkeypatch):
     folder = mixed_folder(tmp_path)
     batches = importer.import_paths([folder], workers=0)
@@ -365,6 +367,7 @@ def test_an_import_with_debug_on_keeps_only_its_last_batch_s_statements(tmp_path
     assert len(connection.queries) <= 12  # at most one batch's worth: writing all four takes about 40
 
 
+@pytest.mark.slow
 def test_a_few_files_are_rendered_here_without_starting_workers(monkeypatch):
     def no_pool(**options):
         raise AssertionError("a handful of files must not start worker processes")

@@ -26,6 +26,7 @@ def run(*args, stdout=None, stderr=None, **options):
     return stdout.getvalue(), stderr.getvalue()
 
 
+@pytest.mark.slow
 def test_command_prints_one_line_per_file_and_the_counts_last():
     out, _err = run(DEMO_POSTS)
     lines = out.strip().splitlines()
@@ -81,6 +82,7 @@ def test_command_verbosity_zero_prints_only_the_counts_and_failures(tmp_path):
     assert "2024-01-02-bad.md: empty file" in stderr.getvalue()
 
 
+@pytest.mark.slow
 def test_command_shows_progress_in_a_terminal():
     out, _err = run(DEMO_POSTS, stdout=TTY())
     assert "[1/7] created" in out and "[7/7] created" in out

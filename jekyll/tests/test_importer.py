@@ -65,6 +65,7 @@ def test_demo_posts_import_and_reimport_changes_nothing():
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_demo_posts_are_in_the_seed_shape():
     importer.import_paths([DEMO_POSTS])
     posts = list(Post.objects.prefetch_related("tags"))

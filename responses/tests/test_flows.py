@@ -269,6 +269,7 @@ class TestBansAndLimits:
         with time_machine.travel(timezone.now() + datetime.timedelta(days=4)):
             assert client.post(respond_url(post), form_data()).status_code == 302
 
+    @pytest.mark.slow
     def test_five_in_ten_minutes_then_thirty_a_day(self, client, post, trusted):
         client.force_login(trusted)
         start = timezone.now()

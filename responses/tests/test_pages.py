@@ -137,6 +137,7 @@ def _queries(client, path, params=None) -> int:
 WARM_QUERIES = {"reader": 0, "member": 0, "responder": 0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("viewer", ["reader", "member", "responder"])
 def test_the_post_page_costs_the_same_with_5_and_100_responses(viewer):
     """Guards the responses part of the page: a page of threads and one query for all replies, drawn once;
@@ -161,6 +162,7 @@ def test_the_post_page_costs_the_same_with_5_and_100_responses(viewer):
     assert counts == [WARM_QUERIES[viewer]] * 2 and first_counts[0] == first_counts[1]
 
 
+@pytest.mark.slow
 def test_the_moderation_queue_costs_the_same_with_10_and_1000_held():
     """Guards the queue: the page, its count, and nothing per row."""
     staff = get_user_model().objects.create_superuser(email="staff@example.org", password="pw")

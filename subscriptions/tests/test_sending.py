@@ -190,6 +190,7 @@ def test_someone_who_unsubscribes_during_a_fan_out_is_not_sent_the_rest(smtp_ser
     assert Delivery.objects.get().status == Delivery.Status.CANCELLED
 
 
+@pytest.mark.slow
 def test_importing_posts_never_emails(smtp_server):
     SubscriberFactory()
     call_command("import_jekyll", "content/posts", verbosity=0)
