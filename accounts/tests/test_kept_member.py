@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management.utils import get_random_secret_key
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -124,12 +125,12 @@ def test_a_new_secret_key_logs_everyone_out_unless_the_old_one_is_a_fallback(mem
     client = logged_in_as(member)
     assert user_of(client).is_authenticated
     old = settings.SECRET_KEY
-    settings.SECRET_KEY = "a new secret key that is long enough for the checks 1234567890"
+    settings.SECRET_KEY = get_random_secret_key()
     settings.SECRET_KEY_FALLBACKS = [old]
     assert user_of(client).is_authenticated  # verified with the old key, the session rotated
     assert user_of(client).is_authenticated
     settings.SECRET_KEY_FALLBACKS = []
-    settings.SECRET_KEY = "yet another secret key, long enough for the checks 0987654321"
+    settings.SECRET_KEY = get_random_secret_key()
     assert not user_of(client).is_authenticated
 
 
