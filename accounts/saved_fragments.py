@@ -75,7 +75,7 @@ def _draw(*, user, tag, number: int, per_page: int) -> DrawnPage | None:
     return DrawnPage(total, tag_filter(tags, tag.pk if tag else None), html)
 
 
-def page_url(tag, number: int) -> str:
+def page_url(tag=None, number: int = 1) -> str:
     """The address of page ``number`` of /saved/ (``tag``'s only, if given): where a row's note page returns."""
     query = {"tag": tag.slug} if tag else {}
     if number > 1:

@@ -123,7 +123,7 @@ def saved(request):
     if drawn is None:
         # A valid page number past the end (the member just removed the last piece on it):
         # go to page 1 rather than show a dead end.
-        return HttpResponseRedirect(_saved_url(tag))
+        return HttpResponseRedirect(saved_fragments.page_url(tag))
     context = {
         # For the pagination links only: the rows are drawn already.
         "page": page_of([], [], number, SAVED_PER_PAGE, drawn.total),
@@ -147,11 +147,6 @@ def _just_removed(request) -> Favourite | None:
     return Favourite.objects.for_list().filter(user=request.user, key=key, removed_at__isnull=False).first()
 
 
-def _saved_url(tag=None) -> str:
-    url = reverse("accounts:saved")
-    return f"{url}?{urlencode({'tag': tag.slug})}" if tag else url
-
-
 def _note_page(request, favourite: Favourite):
     """The note's own page: its editor without JavaScript (/saved/ links here), returning to the row."""
     form = NoteForm(initial={"note": favourite.note}, current=favourite.note)
@@ -160,7 +155,7 @@ def _note_page(request, favourite: Favourite):
 
 
 def _row_url(favourite: Favourite) -> str:
-    return f"{_saved_url()}#saved-{favourite.key}"
+    return f"{saved_fragments.page_url()}#saved-{favourite.key}"
 
 
 def _save_note(request, favourite: Favourite):
@@ -171,7 +166,7 @@ def _save_note(request, favourite: Favourite):
         if _wants_json(request):
             messages_ = [error["message"] for error in form.errors.get_json_data().get("note", [])]
             return JsonResponse({"errors": {"note": messages_}}, status=400)
-        context = {"favourite": favourite, "form": form, "next": _next_url(request, _saved_url())}
+        context = {"favourite": favourite, "form": form, "next": _next_url(request, saved_fragments.page_url())}
         return render(request, "accounts/note_form.html", context, status=400)
     note = form.cleaned_data["note"]
     services.note_set(favourite=favourite, note=note)
@@ -212,7 +207,7 @@ def remove(request, key):
     if _wants_json(request):
         return JsonResponse({"removed": True})
     # The notice with its Undo is drawn by /saved/ (a message is only words).
-    return HttpResponseRedirect(f"{_saved_url()}?{urlencode({'removed': favourite.key})}")
+    return HttpResponseRedirect(f"{saved_fragments.page_url()}?{urlencode({'removed': favourite.key})}")
 
 
 @never_cache
@@ -225,7 +220,7 @@ def restore(request, key):
     if _wants_json(request):
         return JsonResponse({"restored": True})
     messages.success(request, f"“{favourite.title}” is back in your saved pieces.")
-    return HttpResponseRedirect(f"{_saved_url()}#saved-{favourite.key}")
+    return HttpResponseRedirect(f"{saved_fragments.page_url()}#saved-{favourite.key}")
 
 
 @never_cache
@@ -238,9 +233,9 @@ def note_delete(request, key):
         if favourite.note:
             services.note_delete(favourite=favourite)
             messages.success(request, f"Your note on “{favourite.title}” is deleted.")
-        return HttpResponseRedirect(f"{_saved_url()}#saved-{favourite.key}")
+        return HttpResponseRedirect(f"{saved_fragments.page_url()}#saved-{favourite.key}")
     if not favourite.note:
-        return HttpResponseRedirect(f"{_saved_url()}#saved-{favourite.key}")
+        return HttpResponseRedirect(f"{saved_fragments.page_url()}#saved-{favourite.key}")
     return render(request, "accounts/note_delete.html", {"favourite": favourite})
 
 
