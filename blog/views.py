@@ -9,7 +9,6 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from blog import old_urls
-from blog.caching import PAGE_TIMEOUT, cached_list, content_version, set_last_modified, versioned_key
+from blog.caching import cached_list, content_version, set_last_modified
 from blog.cards import archive_page, card_page, hit_page
 from blog.models import Post, TaggedPost
 from blog.page_cache import public_page
@@ -104,12 +103,13 @@ def member_post(slug: str) -> Post:
     posts found are kept, so unknown slugs cannot fill the cache.
     """
     # The slug is whatever the address said: hashed, so that no character or length of it reaches a key.
-    key = versioned_key("member-post", hashlib.blake2b(slug.encode(), digest_size=16).hexdigest())
-    post = cache.get(key)
-    if post is None:
-        post = get_object_or_404(Post.objects.published().defer(*Post.TEXT_FIELDS), slug=slug)
-        cache.set(key, post, PAGE_TIMEOUT)
-    return post
+    digest = hashlib.blake2b(slug.encode(), digest_size=16).hexdigest()
+
+    def found():
+        # A 404 raises here, before anything is kept.
+        return [get_object_or_404(Post.objects.published().defer(*Post.TEXT_FIELDS), slug=slug)]
+
+    return cached_list(found, "member-post", digest)[0]
 
 
 @require_safe
