@@ -112,7 +112,11 @@ def _test_settings():
     from django.conf import settings
     from django.test import override_settings
 
+    from config.tests import databases
+
     overrides = {
+        # Has no say but while a committing test's flush is followed by a put-back (see below).
+        "DATABASE_ROUTERS": [databases.router, *settings.DATABASE_ROUTERS],
         # Real hashing is slow on purpose; tests that check the real hasher set it themselves.
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "MAILERS": {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}},
@@ -157,20 +161,24 @@ def _commits(item) -> bool:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a test that commits (and its flush), the SQLite database is put back as migrations left it.
+    """After a test that commits, the SQLite database is put back as migrations left it.
 
     Else what it changed besides rows (the planner's statistics, the rows migrations made) reaches every
-    later test in its process: see config/tests/databases.py.
+    later test in its process: see config/tests/databases.py. The flush pytest-django runs first is told
+    to leave the tables alone, since the put-back replaces them all anyway.
     """
+    migrated = item.config.stash.get(_MIGRATED, None)
+    # With no next test, the session's fixtures (the copy among them) are finalised in this teardown.
+    if migrated is None or nextitem is None or not _commits(item):
+        return (yield)
+    from config.tests import databases
+
+    databases.router.leave_tables_alone = True
     try:
         return (yield)
     finally:
-        migrated = item.config.stash.get(_MIGRATED, None)
-        # With no next test, the session's fixtures (the copy among them) have just been finalised.
-        if migrated is not None and nextitem is not None and _commits(item):
-            from config.tests import databases
-
-            databases.put_back(migrated, item.config.stash[_KEEPER])
+        databases.router.leave_tables_alone = False
+        databases.put_back(migrated, item.config.stash[_KEEPER])
 
 
 @pytest.fixture(scope="session")

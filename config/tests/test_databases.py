@@ -5,11 +5,13 @@ from contextlib import closing
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.db import connection
 
 from accounts import saved_pieces
 from blog.models import Post
+from blog.tests.factories import PostFactory
 from blog.tests.plans import plan
 from config.tests import databases
 from jekyll import importer
@@ -42,4 +44,19 @@ def test_an_import_committed_leaves_no_statistics_nor_plans_behind(tmp_path):
     assert statistics_tables() == []
     assert plan(query) == fresh_plan
     assert not Post.objects.exists()
+    assert Group.objects.filter(name="Editors").exists()
+
+
+def test_the_flush_before_a_put_back_leaves_every_table_alone():
+    """What the put-back replaces anyway, the flush need not empty nor its handlers make again."""
+    PostFactory()
+    permissions = Permission.objects.count()
+    databases.router.leave_tables_alone = True
+    try:
+        call_command("flush", verbosity=0, interactive=False)
+    finally:
+        databases.router.leave_tables_alone = False
+
+    assert Post.objects.count() == 1
+    assert Permission.objects.count() == permissions
     assert Group.objects.filter(name="Editors").exists()
