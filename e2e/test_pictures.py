@@ -10,16 +10,9 @@ from playwright.sync_api import expect
 from blog.images import store_image
 from blog.tests.factories import PostFactory
 from e2e.browser import SCHEMES, WIDTHS, axe_violations
+from e2e.layout_shift import describe_shifts, layout_shifts
 
 pytestmark = pytest.mark.e2e
-
-LAYOUT_SHIFT = """() => new Promise((resolve) => {
-  let total = 0;
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
-  }).observe({type: "layout-shift", buffered: true});
-  setTimeout(() => resolve(total), 500);
-})"""
 
 
 def _picture(width, height, colour) -> bytes:
@@ -66,6 +59,7 @@ def test_pictures_load_without_layout_shift_and_pass_axe(new_context, essay_with
     if width < 500:
         assert "-960." in chosen or "-480." in chosen, chosen
     page.evaluate("() => window.scrollTo(0, 0)")
-    assert page.evaluate(LAYOUT_SHIFT) == 0
+    shifts = layout_shifts(page)
+    assert sum(shift["value"] for shift in shifts) == 0, describe_shifts(shifts)
     expect(page.locator(".image-missing")).to_have_text("Picture: The old lighthouse")
     assert axe_violations(page) == []
