@@ -19,7 +19,7 @@ from hashlib import md5
 from itertools import groupby
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Page
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
@@ -68,22 +68,30 @@ def hit_page(request, results, per_page: int) -> Page:
     Kept under the content version like any list, keyed by the query's words and tag: a search many
     members make is ranked once per version, not once per member. One cache entry a page holds the
     cards and the counts (no entry of the count's own): with the file cache each write lists every file
-    of its folder, and a word searched for the first time is such a write. The page's own query brings
-    the count, so a later page needs no other. A page past the end is a 404 (and is not stored).
+    of its folder, and a word searched for the first time is such a write (hence :func:`hits_cache`). The
+    page's own query brings the count, so a later page needs no other. A page past the end is a 404 (and
+    is not stored).
     """
     number = page_number(request)
     key = versioned_key("hits", results.cache_key, per_page, number)
-    stored = cache.get(key)
+    kept = hits_cache()
+    stored = kept.get(key)
     if stored is None:
         hits = results[(number - 1) * per_page : number * per_page]
         if number > 1 and not hits:
             raise Http404("No such page.")
         stored = (results.count(), _hit_cards(hits), results.matching())
         if stored[0]:  # nothing found is cheap to find again: made-up words fill no cache
-            cache.set(key, stored, PAGE_TIMEOUT)
+            kept.set(key, stored, PAGE_TIMEOUT)
     count, cards, matching = stored
     results.matching_known(matching)
     return page_of(results, cards, number, per_page, count)
+
+
+def hits_cache():
+    """Where pages of hits are kept: the cache named "search" if the site has one (config/settings.py), else
+    the default."""
+    return caches["search"] if "search" in settings.CACHES else cache
 
 
 def archive_page(request, posts, per_page: int) -> Page:
