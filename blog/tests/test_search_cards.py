@@ -44,7 +44,8 @@ def test_a_hit_is_the_list_card_with_the_snippet_for_its_excerpt(client):
     hit = squeeze(articles(client.get("/search/", {"q": "tide"}).content.decode())[0])
     excerpt = f'<p class="post-card-excerpt">{post.excerpt}</p>'
     assert excerpt in home
-    snippet = '<p class="post-card-excerpt search-snippet">The <mark>tide</mark> comes in.</p>'
+    # Each database cuts its own snippet (FTS5's snippet(), PostgreSQL's ts_headline): the match is marked.
+    snippet = re.search(r'<p class="post-card-excerpt search-snippet">[^<]*<mark>tide</mark>[^<]*</p>', hit)[0]
     assert hit == home.replace('<article class="post-card">', '<article class="post-card search-result">').replace(
         excerpt, snippet
     )
