@@ -167,7 +167,7 @@ def _hit_parts(post, tags) -> tuple[SafeString, SafeString]:
         post.title,
         post.published_at,
         post.reading_minutes,
-        *((tag.pk, tag.name, tag.slug) for tag in tags),
+        *sorted((tag.pk, tag.name, tag.slug) for tag in tags),  # the query gives them in no set order
     )
     parts = _drawn_hits.get(key)
     if parts is None:

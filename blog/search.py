@@ -383,9 +383,9 @@ def hit_posts(post_ids) -> dict[int, tuple[Post, list[Tag]]]:
     Not taggit's prefetch, which builds a queryset for every post before filling it, nor a second query.
     """
     found = {}
-    width = len(_HIT_COLUMNS)
+    width, pk_at = len(_HIT_COLUMNS), _HIT_COLUMNS.index("id")
     for row in hit_posts_queryset(post_ids):
-        pk = row[0]
+        pk = row[pk_at]
         if pk not in found:
             found[pk] = (Post.from_db(DEFAULT_DB_ALIAS, _HIT_COLUMNS, row[:width]), [])
         tag_pk, name, slug = row[width:]
