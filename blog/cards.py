@@ -7,19 +7,24 @@ the count for the pagination. Only the Save buttons are the member's own, drawn 
 every request from one query for the saved state.
 
 On a miss (the first request after any write), a home or tag page takes each card from its own fragment
-keyed by the post's version and tags, so a new post re-renders one card, not the page; search hits (their
-text is the query's snippet) and archive lines (a date and a title) are simply rendered again.
+keyed by the post's version and tags, so a new post re-renders one card, not the page. A search hit is a
+card whose text is the query's snippet: the rest of it (title, date, tags) is drawn once per process for
+each post as it is (see ``_hit_parts``), and the snippet is put in by templates/includes/post_card.html.
+Archive lines (a date and a title) are simply rendered again.
 """
 
+import threading
 from dataclasses import dataclass
 from hashlib import md5
 from itertools import groupby
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.core.paginator import Page
 from django.http import Http404
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 
 from blog.caching import PAGE_TIMEOUT, cached_count, card_version, versioned_key
@@ -28,13 +33,17 @@ from blog.pagination import page_number, page_of, paginate
 
 @dataclass(frozen=True)
 class Card:
-    """One post as a card: what the Save button needs, and the card's HTML (all but the button)."""
+    """One post as a card: what the Save button needs, and the card's HTML (all but the button).
+
+    ``snippet``: a search hit's highlighted text, shown after ``html`` (None on other cards).
+    """
 
     pk: int
     slug: str
     title: str
     html: SafeString
     tags_html: SafeString = SafeString("")
+    snippet: SafeString | None = None
 
 
 def card_page(request, posts, per_page: int, *key_parts) -> Page:
@@ -59,22 +68,30 @@ def hit_page(request, results, per_page: int) -> Page:
     Kept under the content version like any list, keyed by the query's words and tag: a search many
     members make is ranked once per version, not once per member. One cache entry a page holds the
     cards and the counts (no entry of the count's own): with the file cache each write lists every file
-    of its folder, and a word searched for the first time is such a write. The page's own query brings
-    the count, so a later page needs no other. A page past the end is a 404 (and is not stored).
+    of its folder, and a word searched for the first time is such a write (hence :func:`hits_cache`). The
+    page's own query brings the count, so a later page needs no other. A page past the end is a 404 (and
+    is not stored).
     """
     number = page_number(request)
     key = versioned_key("hits", results.cache_key, per_page, number)
-    stored = cache.get(key)
+    kept = hits_cache()
+    stored = kept.get(key)
     if stored is None:
         hits = results[(number - 1) * per_page : number * per_page]
         if number > 1 and not hits:
             raise Http404("No such page.")
         stored = (results.count(), _hit_cards(hits), results.matching())
         if stored[0]:  # nothing found is cheap to find again: made-up words fill no cache
-            cache.set(key, stored, PAGE_TIMEOUT)
+            kept.set(key, stored, PAGE_TIMEOUT)
     count, cards, matching = stored
     results.matching_known(matching)
     return page_of(results, cards, number, per_page, count)
+
+
+def hits_cache():
+    """Where pages of hits are kept: the cache named "search" if the site has one (config/settings.py), else
+    the default."""
+    return caches["search"] if "search" in settings.CACHES else cache
 
 
 def archive_page(request, posts, per_page: int) -> Page:
@@ -122,20 +139,51 @@ def _cached_page(request, per_page: int, build, *key_parts, keep_empty: bool = T
     return page_of((), cards, number, per_page, count)
 
 
-def _card_parts(post, snippet=None, tags=None) -> tuple[SafeString, SafeString]:
-    """A card's HTML (its text the excerpt, or a search hit's snippet) and its tag list's (templates: safe).
+def _card_parts(post, tags=None, *, hit: bool = False) -> tuple[SafeString, SafeString]:
+    """A card's HTML (with its excerpt, unless it is a search hit) and its tag list's (templates: safe).
 
     ``tags``: the post's tags when they were not prefetched (search hits).
     """
-    body = render_to_string("includes/post_card_body.html", {"post": post, "snippet": snippet})
+    body = render_to_string("includes/post_card_body.html", {"post": post, "hit": hit})
     return body, render_to_string("includes/tag_list.html", {"tags": post.tags.all() if tags is None else tags})
+
+
+# A hit card's parts but its snippet, keyed by everything they show (and the script prefix, which their links
+# carry): a post edited or retagged is drawn again. A post is found by many words and paged through, so
+# many hits of a word's first search are drawn already. Oldest out first; a handful of MB at most.
+_drawn_hits: dict[tuple, tuple[SafeString, SafeString]] = {}
+DRAWN_HITS = 2048
+_drawn_hits_lock = threading.Lock()
+
+
+def _hit_parts(post, tags) -> tuple[SafeString, SafeString]:
+    """``_card_parts`` of a hit, drawn once per process while it is unchanged (debug mode: every time)."""
+    if settings.DEBUG:
+        return _card_parts(post, tags, hit=True)
+    key = (
+        get_script_prefix(),
+        post.pk,
+        post.slug,
+        post.title,
+        post.published_at,
+        post.reading_minutes,
+        *sorted((tag.pk, tag.name, tag.slug) for tag in tags),  # the query gives them in no set order
+    )
+    parts = _drawn_hits.get(key)
+    if parts is None:
+        parts = _card_parts(post, tags, hit=True)
+        with _drawn_hits_lock:  # threads may share the process: one of them evicts at a time
+            if len(_drawn_hits) >= DRAWN_HITS:
+                del _drawn_hits[next(iter(_drawn_hits))]
+            _drawn_hits[key] = parts
+    return parts
 
 
 def _hit_cards(hits) -> list[Card]:
     cards = []
     for hit in hits:
-        html, tags_html = _card_parts(hit.post, hit.snippet, hit.tags)
-        cards.append(Card(hit.post.pk, hit.post.slug, hit.post.title, html, tags_html))
+        html, tags_html = _hit_parts(hit.post, hit.tags)
+        cards.append(Card(hit.post.pk, hit.post.slug, hit.post.title, html, tags_html, hit.snippet))
     return cards
 
 

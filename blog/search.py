@@ -22,17 +22,17 @@ Snippets come from the database with private-use marker characters around the ma
 """
 
 import hashlib
+import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from taggit.models import Tag
 
-from blog.models import Post, TaggedPost
+from blog.models import Post
 from blog.posts import published_condition
 
 MAX_QUERY_LENGTH = 200
@@ -63,6 +63,9 @@ def terms(text: str) -> list[str]:
     return sorted(words)[:MAX_TERMS]
 
 
+_MARKERS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
 def highlight(snippet: str) -> SafeString:
     """Escape a snippet, then wrap the marked matches in ``<mark>``.
 
@@ -70,13 +73,14 @@ def highlight(snippet: str) -> SafeString:
     markup: a start inside a mark or an end outside one is dropped.
     """
     segments, current, marked = [], [], False
-    for ch in snippet:
-        if ch in (MARK_START, MARK_END):
-            if (ch == MARK_START) != marked:
+    # Between markers, whole runs of text at a time (re.split keeps the markers it splits on).
+    for part in _MARKERS.split(snippet):
+        if part in (MARK_START, MARK_END):
+            if (part == MARK_START) != marked:
                 segments.append(("".join(current), marked))
                 current, marked = [], not marked
-        else:
-            current.append(ch)
+        elif part:
+            current.append(part)
     segments.append(("".join(current), marked))
     return format_html_join(
         "", "{}", ((format_html("<mark>{}</mark>", text) if is_mark else text,) for text, is_mark in segments if text)
@@ -284,9 +288,15 @@ def backend():
     raise NotImplementedError(f"No search backend for {connection.vendor}.")
 
 
+# What a hit card shows (blog.cards._hit_cards) and ``Post.is_public`` reads: no excerpt, no text.
+HIT_FIELDS = ("title", "slug", "published_at", "status", "reading_minutes")
+# With the key, in the model's order of columns, as ``Model.from_db`` reads a row of some of them.
+_HIT_COLUMNS = tuple(field.attname for field in Post._meta.concrete_fields if field.attname in {"id", *HIT_FIELDS})
+
+
 @dataclass(frozen=True)
 class Hit:
-    """One result: the post (list columns only), its highlighted snippet and its tags."""
+    """One result: the post (``HIT_FIELDS`` only), its highlighted snippet and its tags."""
 
     post: Post
     snippet: SafeString
@@ -350,27 +360,38 @@ class Results:
         # scheduled posts out, and a post unpublished since is dropped here. (With published()'s conditions
         # in the lookup, SQLite without table statistics walks the date index over every public post
         # instead; docs/performance.md has the numbers.)
-        ids = [pk for pk, _ in rows]
-        # The list columns (as for_list()), and the tags from one query of pairs instead of taggit's prefetch,
-        # which builds a queryset for every post before filling it: a fifth of a word's first search.
-        posts = Post.objects.defer(*Post.TEXT_FIELDS).in_bulk(ids)
-        tags = tags_of(ids)
+        posts = hit_posts([pk for pk, _ in rows])
         return [
-            Hit(post=posts[pk], snippet=highlight(snippet or ""), tags=tags[pk])
+            Hit(post=posts[pk][0], snippet=highlight(snippet or ""), tags=posts[pk][1])
             for pk, snippet in rows
-            if pk in posts and posts[pk].is_public
+            if pk in posts and posts[pk][0].is_public
         ]
 
 
-def tags_of(post_ids) -> defaultdict[int, list[Tag]]:
-    """Each post's tags (id, name and slug), from one query."""
-    pairs = TaggedPost.objects.filter(content_object_id__in=post_ids).values_list(
-        "content_object_id", "tag_id", "tag__name", "tag__slug"
+def hit_posts_queryset(post_ids):
+    """The posts ``post_ids`` (``HIT_FIELDS``) joined with their tags: a row per tag, one for a post with none."""
+    return (
+        Post.objects.filter(pk__in=post_ids)
+        .order_by()
+        .values_list(*_HIT_COLUMNS, "tagged_items__tag_id", "tagged_items__tag__name", "tagged_items__tag__slug")
     )
-    tags = defaultdict(list)
-    for post_id, pk, name, slug in pairs:
-        tags[post_id].append(Tag(pk=pk, name=name, slug=slug))
-    return tags
+
+
+def hit_posts(post_ids) -> dict[int, tuple[Post, list[Tag]]]:
+    """Each post of ``post_ids`` (``HIT_FIELDS`` only, the rest deferred) with its tags, from one query.
+
+    Not taggit's prefetch, which builds a queryset for every post before filling it, nor a second query.
+    """
+    found = {}
+    width, pk_at = len(_HIT_COLUMNS), _HIT_COLUMNS.index("id")
+    for row in hit_posts_queryset(post_ids):
+        pk = row[pk_at]
+        if pk not in found:
+            found[pk] = (Post.from_db(DEFAULT_DB_ALIAS, _HIT_COLUMNS, row[:width]), [])
+        tag_pk, name, slug = row[width:]
+        if tag_pk is not None:
+            found[pk][1].append(Tag(pk=tag_pk, name=name, slug=slug))
+    return found
 
 
 def search(query: str, *, tag=None) -> Results:

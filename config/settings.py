@@ -209,13 +209,24 @@ if REDIS_URL:
         }
     }
 else:
+    CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", str(VAR_DIR / "cache"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(VAR_DIR / "cache")),
+            "LOCATION": CACHE_DIR,
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        # Pages of search results (blog.cards.hit_page) in a folder of their own, inside the cache's: each
+        # word searched for the first time is a write, and the file cache lists its whole folder on every
+        # write, so a write costs in proportion to the files beside it. With Redis (no such cost) they
+        # share the default cache.
+        "search": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(CACHE_DIR, "search"),
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEARCH_CACHE_MAX_ENTRIES", "1000"))},
+        },
     }
 
 # How long browsers and CDNs may keep an anonymous public page.

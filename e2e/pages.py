@@ -45,6 +45,7 @@ PAGE_TYPES = [
     PageType("server-error", "/e2e/fail/", status=500),
     PageType("member-home", "/", member=True),
     PageType("member-post", f"/posts/{FIRST}/", member=True),
+    PageType("member-search", "/search/?q=rest", member=True),
     PageType("post-with-responses", f"/posts/{SECOND}/"),
     PageType("member-post-with-responses", f"/posts/{SECOND}/", member=True),
     PageType("saved", "/saved/", member=True),

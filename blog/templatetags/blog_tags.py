@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from blog.posts import site_url, tag_sort_key
+from blog.posts import site_url, tag_links, tag_sort_key
 
 register = template.Library()
 
@@ -48,6 +48,12 @@ def post_jsonld(post):
 def by_name(tags) -> list:
     """Tags by name, case-insensitively: the same order on a card, a post and the tag list."""
     return sorted(tags, key=tag_sort_key)
+
+
+@register.filter(name="tag_links")
+def tag_links_filter(tags) -> list:
+    """``(tag, address)`` pairs by name (:func:`blog.posts.tag_links`): no ``{% url %}`` a tag."""
+    return tag_links(tags)
 
 
 def _draw_frame(template_name: str, member: bool, view_name: str, nav: tuple, site_name: str) -> str:

@@ -55,6 +55,13 @@ def test_tags_of_a_page_of_posts(data):
     assert_no_full_scan(TaggedPost.objects.filter(content_object_id__in=data["post_ids"]).select_related("tag"))
 
 
+def test_a_page_of_search_hits_with_their_tags(data):
+    """A page of hits: its posts by key, each one's tags through the tag links' index (one query)."""
+    from blog.search import hit_posts_queryset
+
+    assert_no_full_scan(hit_posts_queryset(data["post_ids"]))
+
+
 def test_post_by_slug(data):
     assert_no_full_scan(Post.objects.published().filter(slug="post-3"))
 

@@ -3,7 +3,8 @@
 import pytest
 from django.core.cache import caches
 
-from blog.caching import content_version
+from blog.caching import content_version, versioned_key
+from blog.search import search
 from blog.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,8 @@ def test_a_members_first_search_of_a_word_writes_one_entry(client, member, pebbl
 
 
 def test_a_later_page_counts_in_its_own_query(client, pebbles, django_assert_num_queries):
-    # the ranked page with snippets and the count, the page's posts, their tags
-    with django_assert_num_queries(3):
+    # the ranked page with snippets and the count; the page's posts with their tags
+    with django_assert_num_queries(2):
         html = client.get("/search/", {"q": "pebble", "page": "2"}).content.decode()
     assert "12 essays found, page 2 of 2" in html
 
@@ -61,3 +62,30 @@ def test_a_new_post_shows_in_the_count_at_once(client, member, pebbles):
     PostFactory(title="Pebble new", body="pebble")
     html = client.get("/search/", {"q": "pebble", "page": "2"}).content.decode()
     assert "13 essays found, page 2 of 2" in html
+
+
+def test_pages_of_hits_go_to_the_search_cache_when_the_site_has_one(client, member, pebbles, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hits-default"},
+        "search": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hits-search"},
+    }
+    searched, other = caches["search"], caches["default"]
+    searched.clear()
+    client.force_login(member)
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    key = versioned_key("hits", search("pebble").cache_key, 10, 1)
+    assert searched.get(key) is not None and other.get(key) is None
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+
+
+def test_the_file_caches_search_folder_is_inside_the_caches_own(tmp_path):
+    """As a site without Redis is set up (a fresh process reads the settings): pages of hits apart, in a folder."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "from django.conf import settings as s; print(*(s.CACHES[n]['LOCATION'] for n in ('search', 'default')))"
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path)]

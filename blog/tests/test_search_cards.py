@@ -1,0 +1,137 @@
+"""Search hits as cards: the same card as a list's, the snippet its own, each post drawn once per process."""
+
+import re
+
+import pytest
+from django.urls import clear_script_prefix, set_script_prefix
+from taggit.models import Tag
+
+from blog import cards
+from blog.caching import content_version
+from blog.models import Post
+from blog.tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def articles(html: str) -> list[str]:
+    return re.findall(r"<article class=\"post-card[^\"]*\">.*?</article>", html, re.DOTALL)
+
+
+def squeeze(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The posts whose hit card parts were drawn (not taken from the process's kept ones), in order."""
+    seen = []
+    real = cards._card_parts  # noqa: SLF001 - our own drawing step, counted here
+
+    def counting(post, tags=None, *, hit=False):
+        seen.append(post.pk)
+        return real(post, tags, hit=hit)
+
+    monkeypatch.setattr(cards, "_card_parts", counting)
+    monkeypatch.setattr(cards, "_drawn_hits", {})
+    return seen
+
+
+def test_a_hit_is_the_list_card_with_the_snippet_for_its_excerpt(client):
+    post = PostFactory(title="Tide & <pools>", body="The tide comes in.", tags=["Shore", "Bay"])
+    content_version()
+    home = squeeze(articles(client.get("/").content.decode())[0])
+    hit = squeeze(articles(client.get("/search/", {"q": "tide"}).content.decode())[0])
+    excerpt = f'<p class="post-card-excerpt">{post.excerpt}</p>'
+    assert excerpt in home
+    # Each database cuts its own snippet (FTS5's snippet(), PostgreSQL's ts_headline): the match is marked.
+    snippet = re.search(r'<p class="post-card-excerpt search-snippet">[^<]*<mark>tide</mark>[^<]*</p>', hit)[0]
+    assert hit == home.replace('<article class="post-card">', '<article class="post-card search-result">').replace(
+        excerpt, snippet
+    )
+    # Tags by name, each linked to its page; the title escaped.
+    assert re.search(r'href="/tags/bay/">Bay</a>.*href="/tags/shore/">Shore</a>', hit)
+    assert "Tide &amp; &lt;pools&gt;" in hit
+
+
+def test_a_post_found_by_another_word_is_not_drawn_again(client, drawn):
+    post = PostFactory(title="Harbour", body="tide and kelp")
+    other = PostFactory(title="Kelp only", body="kelp", days_ago=3)
+    content_version()
+    client.get("/search/", {"q": "tide"})
+    assert drawn == [post.pk]
+    html = client.get("/search/", {"q": "kelp"}).content.decode()
+    assert sorted(drawn) == sorted([post.pk, other.pk])  # "Harbour" came from the kept parts
+    assert "<mark>kelp</mark>" in html and "Harbour" in html
+
+
+def test_an_edited_post_shows_as_it_is_now(client, drawn):
+    post = PostFactory(title="Old title", body="heron", tags=["Birds"])
+    client.get("/search/", {"q": "heron"})
+    post.title = "New title"
+    post.save()
+    Tag.objects.filter(name="Birds").update(name="Waders")  # no signal: the title's save moved the version
+    html = client.get("/search/", {"q": "heron"}).content.decode()
+    assert "New title" in html and "Old title" not in html
+    assert ">Waders</a>" in html and ">Birds</a>" not in html
+    assert drawn == [post.pk, post.pk]
+
+
+def test_a_post_unpublished_since_drops_out(client, member):
+    client.force_login(member)
+    kept = PostFactory(title="Stays", body="heron")
+    gone = PostFactory(title="Goes", body="heron", days_ago=2)
+    assert "2 essays found" in client.get("/search/", {"q": "heron"}).content.decode()
+    gone.status = Post.Status.DRAFT
+    gone.save()
+    html = client.get("/search/", {"q": "heron"}).content.decode()
+    assert "1 essay found" in html and kept.title in html and "Goes" not in html
+
+
+def test_the_tag_filter_keeps_its_own_cards(client):
+    PostFactory(title="Rest with grief", body="rest", tags=["Grief"])
+    PostFactory(title="Rest with joy", body="rest", tags=["Joy"], days_ago=2)
+    everything = client.get("/search/", {"q": "rest"}).content.decode()
+    grief = client.get("/search/", {"q": "rest", "tag": "grief"}).content.decode()
+    assert len(articles(everything)) == 2
+    assert [card for card in articles(grief) if "Rest with grief" in card] == articles(grief)
+
+
+def test_a_post_without_tags_has_no_tag_list(client):
+    PostFactory(title="Bare", body="lichen")
+    card = articles(client.get("/search/", {"q": "lichen"}).content.decode())[0]
+    assert "<mark>lichen</mark>" in card and "tag-list" not in card
+
+
+def test_links_carry_the_script_prefix_they_were_drawn_under(client, drawn):
+    PostFactory(title="Moss", slug="moss", body="moss", tags=["Forest"])
+    content_version()
+    set_script_prefix("/journal/")
+    try:
+        prefixed = articles(client.get("/search/", {"q": "moss"}).content.decode())[0]
+    finally:
+        clear_script_prefix()
+    # The kept page of hits is per version, not per prefix: a new version makes this a first search again.
+    PostFactory(title="Other", body="other")
+    plain = articles(client.get("/search/", {"q": "moss"}).content.decode())[0]
+    assert 'href="/journal/posts/moss/"' in prefixed and 'href="/journal/tags/forest/"' in prefixed
+    assert 'href="/posts/moss/"' in plain and 'href="/tags/forest/"' in plain
+
+
+def test_the_kept_parts_are_bounded(client, drawn, monkeypatch):
+    monkeypatch.setattr(cards, "DRAWN_HITS", 3)
+    for i in range(5):
+        PostFactory(title=f"Fern {i}", body="fern", days_ago=i + 1)
+    client.get("/search/", {"q": "fern"})
+    assert len(drawn) == 5 and len(cards._drawn_hits) == 3  # noqa: SLF001 - our own kept parts, measured
+
+
+def test_a_members_first_search_queries(client, member, django_assert_num_queries):
+    for i in range(12):
+        PostFactory(title=f"Pebble {i}", body="pebble", days_ago=i + 1, tags=["Stone", "Shore"])
+    client.force_login(member)
+    client.get("/privacy/")  # the member's own rows read and kept, as on any page before a search
+    # the ranked page with snippets and the count; the page's posts with their tags; the saved ids
+    with django_assert_num_queries(3):
+        html = client.get("/search/", {"q": "pebble"}).content.decode()
+    assert "12 essays found" in html and len(articles(html)) == 10
