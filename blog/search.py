@@ -250,7 +250,8 @@ class PostgresBackend:
         # Inside out: the newest ranked() + 1 public matches, counted; the newest ranked() of them ranked,
         # one page kept; its snippets. Posts and vectors are looked up by key, in subqueries (as joins the
         # planner walked every public post, or hashed the whole search table, for a few hundred ids).
-        # ts_headline parses its text again: the short excerpt first, a prefix of the body only if need be.
+        # ts_headline parses its text again: the short excerpt first, a prefix of the body only where the excerpt
+        # lacks the words and the vector's body part ({d}: 0002_search_index) holds one of them.
         headline = "ts_headline('english', {text}, q.query, %s)"
         sql = (
             f"WITH q AS MATERIALIZED (SELECT {TSQUERY} AS query), "
@@ -261,7 +262,8 @@ class PostgresBackend:
             "SELECT c.id, ts_rank((SELECT s.vector FROM blog_post_search s WHERE s.post_id = c.id), q.query) AS score "
             "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c CROSS JOIN q "
             "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s) "
-            f"SELECT p.id, e.headline, CASE WHEN strpos(e.headline, %s) = 0 "
+            "SELECT p.id, e.headline, CASE WHEN strpos(e.headline, %s) = 0 AND (p.excerpt = '' OR (SELECT "
+            f"ts_filter(s.vector, '{{d}}') @@ {TSQUERY} FROM blog_post_search s WHERE s.post_id = p.id)) "
             f"THEN {headline.format(text='left(p.body_text, %s)')} END, "
             "(SELECT count(*) FROM candidates), (SELECT count(*) FROM newest) "
             "FROM ranked r JOIN blog_post p ON p.id = r.id CROSS JOIN q "
@@ -269,7 +271,8 @@ class PostgresBackend:
             "ORDER BY r.score DESC, r.id DESC"
         )
         params = [query, *newest_params, *public_params, ranked + 1, ranked, limit, offset]
-        params += [MARK_START, self.HEADLINE_CHARS, self.HEADLINE_OPTIONS, self.HEADLINE_OPTIONS]
+        any_word = " or ".join(self.web_query([word]) for word in words)
+        params += [MARK_START, any_word, self.HEADLINE_CHARS, self.HEADLINE_OPTIONS, self.HEADLINE_OPTIONS]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

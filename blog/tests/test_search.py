@@ -101,6 +101,11 @@ class TestSnippets:
         (hit,) = search.search("heron")[0:10]
         assert "the <mark>heron</mark> flew" in hit.snippet and "quiet" not in hit.snippet
 
+    def test_the_body_is_the_snippet_when_it_holds_one_of_the_words(self):
+        PostFactory(title="Heron and stone", excerpt="A quiet morning.", body="Later, the heron flew off.")
+        (hit,) = search.search("heron stone")[0:10]
+        assert "the <mark>heron</mark> flew" in hit.snippet
+
     def test_the_excerpt_is_the_snippet_when_neither_holds_the_words(self):
         PostFactory(title="The heron", excerpt="A quiet morning.", body="Long before dawn.")
         (hit,) = search.search("heron")[0:10]
