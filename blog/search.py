@@ -288,9 +288,7 @@ class PostgresBackend:
 
 def _snippet(excerpt: str, body: str | None) -> str:
     """The excerpt's snippet when it holds a match (``body`` is then None), else the body's when it does."""
-    if body is None or (MARK_START not in body and excerpt):
-        return excerpt
-    return body
+    return excerpt if body is None or (MARK_START not in body and excerpt) else body
 
 
 def backend():
