@@ -141,26 +141,27 @@ class SqliteBackend:
         # newest first and stops, scoring only what it returns), counted; the newest ranked() of them
         # sorted, one page kept; snippets (which re-read each body) for that page only. One pass over the
         # index for the count and the page: a separate count walked the matches and the hidden ids again.
-        # Column 2 is body_text, 1 the excerpt: the body's snippet unless only the excerpt matched.
+        # Column 1 is the excerpt, 2 body_text: the body's snippet is made only if the excerpt's has no match.
         ranked = self.ranked()
+        excerpt = "snippet(blog_post_fts, 1, %s, %s, '…', %s)"
         sql = (
             f"WITH candidates AS MATERIALIZED (SELECT rowid AS id, {self.RANK} AS score FROM blog_post_fts "
             f"WHERE {where} ORDER BY rowid DESC LIMIT {ranked + 1:d}), "
             "ranked AS MATERIALIZED (SELECT id, score FROM "
             f"(SELECT id, score FROM candidates ORDER BY id DESC LIMIT {ranked:d}) "
             "ORDER BY score, id DESC LIMIT %s OFFSET %s) "
-            "SELECT rowid, snippet(blog_post_fts, 2, %s, %s, '…', %s), snippet(blog_post_fts, 1, %s, %s, '…', %s), "
-            "(SELECT count(*) FROM candidates) "
+            f"SELECT rowid, {excerpt}, CASE WHEN instr({excerpt}, %s) = 0 "
+            "THEN snippet(blog_post_fts, 2, %s, %s, '…', %s) END, (SELECT count(*) FROM candidates) "
             "FROM blog_post_fts JOIN ranked ON ranked.id = blog_post_fts.rowid WHERE blog_post_fts MATCH %s "
             "ORDER BY ranked.score, ranked.id DESC"
         )
         marks = [MARK_START, MARK_END, SNIPPET_WORDS]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset, *marks, *marks, params[0]])
+            cursor.execute(sql, [*params, limit, offset, *marks, *marks, MARK_START, *marks, params[0]])
             rows = cursor.fetchall()
         # No row past the first page says nothing of the count (None: count() when asked).
         matching = rows[0][3] if rows else (0 if offset == 0 else None)
-        snippets = [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt, _ in rows]
+        snippets = [(pk, _snippet(excerpt, body)) for pk, excerpt, body, _ in rows]
         return snippets, matching
 
     def count(self, words, tag_id) -> int:
@@ -188,8 +189,8 @@ class PostgresBackend:
     ``0010_search_speed``), which takes the ids from the GIN index without reading any vector; the
     planner, which does not price those reads, would otherwise read every post's vector for a common
     word. Ranking must read one vector per candidate, so only the newest ``RANKED`` public matches are
-    ranked, and snippets are headlines of the page's rows only, of the first ``HEADLINE_CHARS`` of
-    each body.
+    ranked, and snippets are headlines of the page's rows only: of the excerpt, or of the first
+    ``HEADLINE_CHARS`` of the body where the excerpt lacks the words.
     """
 
     RANKED = 200
@@ -234,38 +235,44 @@ class PostgresBackend:
         # lookup of every match in blog_post.
         ranked = self.ranked()
         window = 2 * ranked
+        query = self.web_query(words)
         public, public_params = published_condition()
         if tag_id is None:
             # Sorted and cut inside the function (migration 0011_search_newest): only the window comes back.
             # It asks the newest thousands of posts first (0012_search_table), so a common word's older
             # matches are never visited.
             newest = f"SELECT id FROM blog_post_matching_newest({TSQUERY}, %s) AS found(id)"
-            newest_params = [window]
+            newest_params = [query, window]
         else:
             newest = f"SELECT id FROM blog_post_matching({TSQUERY}) AS found(id) WHERE found.id {TAGGED} "
             newest += "ORDER BY id DESC LIMIT %s"
-            newest_params = [tag_id, window]
-        # Inside out: the ids of the newest ranked() + 1 public matches, counted; the newest ranked() of
-        # them have their vectors read and ranked, one page kept; then ts_headline (which parses the text
-        # again) for that page's rows, on a prefix of the body and on the excerpt: the body's snippet
-        # unless only the excerpt matched. The index is asked once for the count and the page.
-        headline = "ts_headline('english', {text}, websearch_to_tsquery('english', %s), %s)"
+            newest_params = [query, tag_id, window]
+        # Inside out: the newest ranked() + 1 public matches, counted; the newest ranked() of them ranked,
+        # one page kept; its snippets. Posts and vectors are looked up by key, in subqueries (as joins the
+        # planner walked every public post, or hashed the whole search table, for a few hundred ids).
+        # ts_headline parses its text again: the short excerpt first, a prefix of the body only where the excerpt
+        # lacks the words and the vector's body part ({d}: 0002_search_index) holds one of them.
+        headline = "ts_headline('english', {text}, q.query, %s)"
         sql = (
-            f"WITH newest AS MATERIALIZED ({newest}), "
-            "candidates AS MATERIALIZED (SELECT blog_post.id FROM newest JOIN blog_post ON blog_post.id = newest.id "
-            f"WHERE {public} ORDER BY blog_post.id DESC LIMIT %s), "
+            f"WITH q AS MATERIALIZED (SELECT {TSQUERY} AS query), "
+            f"newest AS MATERIALIZED ({newest}), "
+            "candidates AS MATERIALIZED (SELECT id FROM (SELECT id FROM newest ORDER BY id DESC OFFSET 0) AS n "
+            f"WHERE (SELECT {public} FROM blog_post WHERE blog_post.id = n.id) LIMIT %s), "
             "ranked AS MATERIALIZED ("
-            "SELECT s.post_id AS id, ts_rank(s.vector, websearch_to_tsquery('english', %s)) AS score "
-            "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c "
-            "JOIN blog_post_search s ON s.post_id = c.id ORDER BY score DESC, s.post_id DESC LIMIT %s OFFSET %s) "
-            f"SELECT p.id, {headline.format(text='left(p.body_text, %s)')}, {headline.format(text='p.excerpt')}, "
+            "SELECT c.id, ts_rank((SELECT s.vector FROM blog_post_search s WHERE s.post_id = c.id), q.query) AS score "
+            "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c CROSS JOIN q "
+            "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s) "
+            "SELECT p.id, e.headline, CASE WHEN strpos(e.headline, %s) = 0 AND (p.excerpt = '' OR (SELECT "
+            f"ts_filter(s.vector, '{{d}}') @@ {TSQUERY} FROM blog_post_search s WHERE s.post_id = p.id)) "
+            f"THEN {headline.format(text='left(p.body_text, %s)')} END, "
             "(SELECT count(*) FROM candidates), (SELECT count(*) FROM newest) "
-            "FROM ranked r JOIN blog_post p ON p.id = r.id ORDER BY r.score DESC, r.id DESC"
+            "FROM ranked r JOIN blog_post p ON p.id = r.id CROSS JOIN q "
+            f"CROSS JOIN LATERAL (SELECT {headline.format(text='p.excerpt')} AS headline OFFSET 0) AS e "
+            "ORDER BY r.score DESC, r.id DESC"
         )
-        query = self.web_query(words)
-        headlines = [query, self.HEADLINE_OPTIONS]
-        params = [query, *newest_params, *public_params, ranked + 1]
-        params += [query, ranked, limit, offset, self.HEADLINE_CHARS, *headlines, *headlines]
+        params = [query, *newest_params, *public_params, ranked + 1, ranked, limit, offset]
+        any_word = " or ".join(self.web_query([word]) for word in words)
+        params += [MARK_START, any_word, self.HEADLINE_CHARS, self.HEADLINE_OPTIONS, self.HEADLINE_OPTIONS]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -275,8 +282,13 @@ class PostgresBackend:
             # Exact when every match was in the window or the window held more public ones than are ranked.
             if seen < window or counted > ranked:
                 matching = counted
-        snippets = [(pk, body if MARK_START in body or not excerpt else excerpt) for pk, body, excerpt, *_ in rows]
+        snippets = [(pk, _snippet(excerpt, body)) for pk, excerpt, body, *_ in rows]
         return snippets, matching
+
+
+def _snippet(excerpt: str, body: str | None) -> str:
+    """The excerpt's snippet when it holds a match (``body`` is then None), else the body's when it does."""
+    return excerpt if body is None or (MARK_START not in body and excerpt) else body
 
 
 def backend():

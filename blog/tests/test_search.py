@@ -89,6 +89,28 @@ class TestSnippets:
         assert "<mark>tea</mark>" in html
         assert "<em>" not in html.split('class="post-card-excerpt search-snippet"')[1].split("</p>")[0]
 
+    def test_the_excerpt_is_the_snippet_when_it_holds_the_words(self):
+        PostFactory(
+            title="Harbour", excerpt="A heron by the harbour wall.", body="Long before dawn. Later, the heron flew off."
+        )
+        (hit,) = search.search("heron")[0:10]
+        assert "<mark>heron</mark> by the harbour wall" in hit.snippet and "dawn" not in hit.snippet
+
+    def test_the_body_is_the_snippet_when_the_excerpt_lacks_the_words(self):
+        PostFactory(title="Harbour", excerpt="A quiet morning.", body="Long before dawn. Later, the heron flew off.")
+        (hit,) = search.search("heron")[0:10]
+        assert "the <mark>heron</mark> flew" in hit.snippet and "quiet" not in hit.snippet
+
+    def test_the_body_is_the_snippet_when_it_holds_one_of_the_words(self):
+        PostFactory(title="Heron and stone", excerpt="A quiet morning.", body="Later, the heron flew off.")
+        (hit,) = search.search("heron stone")[0:10]
+        assert "the <mark>heron</mark> flew" in hit.snippet
+
+    def test_the_excerpt_is_the_snippet_when_neither_holds_the_words(self):
+        PostFactory(title="The heron", excerpt="A quiet morning.", body="Long before dawn.")
+        (hit,) = search.search("heron")[0:10]
+        assert hit.snippet == "A quiet morning."
+
 
 class TestPublicationRule:
     def test_drafts_and_scheduled_posts_never_appear(self, client):
