@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from blog import search
+from blog import search, search_backends
 from blog.models import Post, TaggedPost
 from blog.tests.factories import PostFactory
 
@@ -41,7 +41,7 @@ class TestTerms:
         assert 0 < len(words) <= search.MAX_TERMS
 
     def test_fts5_literals_double_quotes(self):
-        assert search.SqliteBackend.match_expression(['say "hi"', "OR"]) == '"say ""hi""" "OR"'
+        assert search_backends.SqliteBackend.match_expression(['say "hi"', "OR"]) == '"say ""hi""" "OR"'
 
 
 class TestHighlight:
@@ -227,7 +227,7 @@ class TestHostileQueries:
 
 class TestVeryCommonWords:
     def test_only_the_newest_matches_are_ranked_and_the_count_says_more(self, client, monkeypatch):
-        monkeypatch.setattr(search, "MAX_RANKED", 3)
+        monkeypatch.setattr(search_backends, "MAX_RANKED", 3)
         posts = [PostFactory(title=f"Pebble {i}", body="pebble", days_ago=i + 1) for i in range(5)]
         results = search.search("pebble")
         assert results.count() == 3 and results.more_than
