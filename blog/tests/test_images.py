@@ -101,7 +101,7 @@ class TestStoring:
         assert tiny.widths == [] and tiny.format == "png"
 
     def test_the_same_picture_is_stored_once(self, media):
-        data = picture()
+        data = picture(600, 400)
         first = images.store_image(data=data, alt_text="Once")
         again = images.store_image(data=data, alt_text="Twice")
         assert again.pk == first.pk and Image.objects.count() == 1
@@ -169,7 +169,7 @@ class TestServing:
         assert client.get(path).status_code == 404
 
     def test_only_get_and_head(self, media, client):
-        stored = images.store_image(data=picture())
+        stored = images.store_image(data=picture(600, 400))
         assert client.post(stored.path).status_code == 405
 
 
@@ -250,7 +250,7 @@ class TestAdmin:
         return client
 
     def test_upload_with_alt_text_then_see_preview_and_use(self, media, staff_client):
-        upload = io.BytesIO(picture())
+        upload = io.BytesIO(picture(600, 400))
         upload.name = "garden.jpg"
         response = staff_client.post(reverse("admin:blog_image_add"), {"upload": upload, "alt_text": "A garden"})
         assert response.status_code == 302
@@ -269,7 +269,7 @@ class TestAdmin:
         assert Image.objects.count() == 0
 
     def test_deleting_a_picture_in_use_is_refused_naming_the_essay(self, media, staff_client):
-        stored = images.store_image(data=picture())
+        stored = images.store_image(data=picture(600, 400))
         PostFactory(title="Still uses it", body=f"![x]({stored.path})")
         url = reverse("admin:blog_image_delete", args=[stored.pk])
         page = staff_client.get(url).content.decode()

@@ -53,7 +53,7 @@ def site(tmp_path, settings):
     write(root, "_posts/2024-03-02-pictures.md", f"---\ntitle: Pictures\n---\n{BODY}")
     write(root, "images/window.jpg", picture())
     write(root, "images/tea cup.png", picture(400, 300, "PNG", (90, 120, 100)))
-    write(root, "assets/fern.jpg", picture(1200, 1600, colour=(60, 110, 70)))
+    write(root, "assets/fern.jpg", picture(600, 800, colour=(60, 110, 70)))
     write(root, "_posts/beside.gif", picture(64, 64, "GIF"))
     write(root, "images/notes.txt.jpg", b"not really a picture")
     return root
