@@ -141,7 +141,9 @@ class TestPostDetail:
         assert b"Scheduled" in client.get(scheduled.get_absolute_url()).content
 
     def test_updated_date_only_when_it_differs(self, client):
-        post = PostFactory(days_ago=30)
+        # At noon, so two hours later is the same day whatever the time of day the test runs.
+        noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+        post = PostFactory(published_at=noon - datetime.timedelta(days=30))
         assert b"Updated" not in client.get(post.get_absolute_url()).content
         post.revised_at = post.published_at + datetime.timedelta(hours=2)
         post.save()
