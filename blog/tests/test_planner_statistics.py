@@ -44,3 +44,19 @@ def test_refresh_counts_what_is_there_now(tmp_path):
     Post.objects.all().delete()
     refresh_planner_statistics()
     assert post_rows_known_to_planner() in (0, None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM after an import is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_an_import_outside_a_transaction_vacuums_the_tables_it_filled(tmp_path):
+    """Autovacuum would otherwise make its first pass over the new rows while readers wait on it."""
+    (tmp_path / "2024-03-01-rain.md").write_text("---\ntitle: Rain\ntags: [Rest]\n---\n\nRain on the roof.\n")
+    importer.import_paths([tmp_path], workers=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL AND relname IN (%s, %s, %s)",
+            [Post._meta.db_table, "blog_taggedpost", "blog_post_search"],
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == ["blog_post", "blog_post_search", "blog_taggedpost"]
+    assert post_rows_known_to_planner() == 1
