@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from blog.posts import site_url, tag_links, tag_sort_key
+from blog.posts import site_url, tag_links
 
 register = template.Library()
 
@@ -44,15 +44,10 @@ def post_jsonld(post):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
-@register.filter
-def by_name(tags) -> list:
-    """Tags by name, case-insensitively: the same order on a card, a post and the tag list."""
-    return sorted(tags, key=tag_sort_key)
-
-
 @register.filter(name="tag_links")
 def tag_links_filter(tags) -> list:
-    """``(tag, address)`` pairs by name (:func:`blog.posts.tag_links`): no ``{% url %}`` a tag."""
+    """``(tag, address)`` pairs by name, case-insensitively (:func:`blog.posts.tag_links`): the same order on a
+    card, a post and the tag list, and no ``{% url %}`` a tag."""
     return tag_links(tags)
 
 
