@@ -33,7 +33,8 @@ def step_seed(args) -> dict:
     from bench.responses import seed_responses
 
     seed_responses()
-    # As an import would: a site that grew by bulk loads has the planner's statistics.
+    # As an import does (statistics; on PostgreSQL a VACUUM of the post, tag and search tables). The seed also
+    # writes what no import does (members, saved pieces, responses), hence the whole database's VACUUM after.
     refresh_planner_statistics()
     seconds = time.perf_counter() - started
     vacuum_seconds = _vacuum_after_bulk_load()

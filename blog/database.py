@@ -5,8 +5,8 @@ index is, and some guesses are bad at scale: with 100,000 posts, a lookup of ten
 that also named the publication conditions walked the whole date index (16 ms instead of 2). An import
 or a bulk load can change the tables' shape many times over, so it ends here. PostgreSQL's autovacuum
 would vacuum and analyse the tables by itself within a minute or so, while readers wait on it; doing it at
-once, as PostgreSQL's docs advise after a bulk load, costs little (about 2 s for 100,000 new posts, far less
-after a small import, since VACUUM skips the pages it already knows are clean).
+once is what PostgreSQL's docs advise after a bulk load, and cheap after a small import, since VACUUM skips
+the pages it already knows are clean (what it costs is in docs/performance.md).
 """
 
 from django.db import connection
