@@ -139,10 +139,11 @@ def import_paths(
                 done(outcome)
             _forget_queries()
             batch = following
-    if not dry_run and any(outcome.change == CREATED for outcome in report.outcomes):
-        # New rows change the tables' shape; see blog.database. (A draft's outcome is "draft" whatever happened
-        # to it: its ``change`` says whether it was created.)
-        refresh_planner_statistics()
+    # New rows change the tables' shape; see blog.database. (A draft's outcome is "draft" whatever happened to
+    # it: its ``change`` says whether it was created.)
+    added = sum(outcome.change == CREATED for outcome in report.outcomes)
+    if not dry_run and added:
+        refresh_planner_statistics(added=added)
     return report
 
 
