@@ -222,6 +222,10 @@ class Writer:
         return FileOutcome(name=item.source.name, outcome=FAILED, reason=reason)
 
 
+# Tag names looked up in one query: well under SQLite's limit on a statement's parameters, whatever a file holds.
+TAGS_AT_ONCE = 500
+
+
 class Tags:
     """Tags by name for the whole import, so that each name is looked up once.
 
@@ -245,7 +249,7 @@ class Tags:
         }
 
     def load(self, names: Iterable[str], found: dict[str, Tag]) -> None:
-        """Look up, and make, the tags for ``names`` in a few statements, however many names there are.
+        """Look up, and make, the tags for ``names`` in a few statements for each :data:`TAGS_AT_ONCE` names.
 
         Only ASCII names: for them, lower-casing on both sides matches exactly what taggit's ``iexact`` matches
         on SQLite and PostgreSQL. A name whose tag cannot be made with the others (its slug is taken or empty,
@@ -254,8 +258,10 @@ class Tags:
         """
         wanted = [name for name in dict.fromkeys(names) if name.isascii() and name not in self.known]
         wanted = [name for name in wanted if name not in found]
-        if not wanted:
-            return
+        for first in range(0, len(wanted), TAGS_AT_ONCE):
+            self._load(wanted[first : first + TAGS_AT_ONCE], found)
+
+    def _load(self, wanted: list[str], found: dict[str, Tag]) -> None:
         oldest: dict[str, Tag] = {}
         lowered = {name.lower() for name in wanted}
         for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=lowered).order_by("pk"):

@@ -1,11 +1,12 @@
 """An import's tags: a batch's names are looked up and made together, and found as taggit finds them."""
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from blog.models import Post
-from jekyll import importer
+from jekyll import importer, writing
 from jekyll.tests.helpers import post_file, write
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,20 @@ def test_when_the_batch_s_tags_cannot_go_in_together_each_is_made_on_its_own(tmp
     assert tag_names("two") == ["Calm", "Joy"]
     assert Tag.objects.count() == 3
     assert failed[0] == ["Rest", "Joy", "Calm"]
+
+
+def test_many_names_are_looked_up_a_share_at_a_time(tmp_path, monkeypatch):
+    """However many tags a batch holds, no statement carries more names than a database takes at once."""
+    monkeypatch.setattr(writing, "TAGS_AT_ONCE", 2)
+    Tag.objects.create(name="calm")
+    write(tmp_path, "2024-05-01-one.md", post_file(title="One", tags="[Rest, Joy, Calm, Slow, Kind]"))
+    write(tmp_path, "2024-05-02-two.md", post_file(title="Two", tags="[kind, Rest]"))
+
+    with CaptureQueriesContext(connection) as queries:
+        importer.import_paths([tmp_path])
+
+    lookups = [query["sql"] for query in queries if query["sql"].startswith('SELECT "taggit_tag"')]
+    assert len([sql for sql in lookups if "LOWER(" in sql]) == 3
+    assert tag_names("one") == ["Joy", "Kind", "Rest", "Slow", "calm"]
+    assert tag_names("two") == ["Kind", "Rest"]
+    assert Tag.objects.count() == 5
