@@ -4,7 +4,8 @@ import contextlib
 import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
 from taggit.models import Tag
 
 from blog import markdown
@@ -139,6 +140,7 @@ class Writer:
             post.body_text = ""
         Post.objects.bulk_create([post for _item, post, _rendered in new])
         found: dict[str, Tag] = {}
+        self.tags.load((name for item, _post, _rendered in new for name in item.parsed.tags), found)
         TaggedPost.objects.bulk_create(
             TaggedPost(content_object=post, tag=tag)
             for item, post, _rendered in new
@@ -220,13 +222,18 @@ class Writer:
         return FileOutcome(name=item.source.name, outcome=FAILED, reason=reason)
 
 
+# Tag names looked up in one query: well under SQLite's limit on a statement's parameters, whatever a file holds.
+TAGS_AT_ONCE = 500
+
+
 class Tags:
     """Tags by name for the whole import, so that each name is looked up once.
 
-    A name is found as taggit finds it (case-insensitively; the oldest of several), or made. A tag made for
-    a file that then fails is not remembered. What is remembered is checked again at each batch's start,
-    inside its transaction: a tag may have gone with a batch that failed, or been renamed or deleted by
-    someone else meanwhile.
+    A name is found as taggit finds it (case-insensitively; the oldest of several), or made. A batch's names
+    are looked up and made together (:meth:`load`); a name that could not be (see there) is looked up and
+    made as taggit does, on its own. A tag made for a file that then fails is not remembered. What is
+    remembered is checked again at each batch's start, inside its transaction: a tag may have gone with a
+    batch that failed, or been renamed or deleted by someone else meanwhile.
     """
 
     def __init__(self):
@@ -241,9 +248,62 @@ class Tags:
             name: tag for name, tag in self.known.items() if tag.pk not in ids or current.get(tag.pk) == tag.name
         }
 
+    def load(self, names: Iterable[str], found: dict[str, Tag]) -> None:
+        """Look up, and make, the tags for ``names`` in a few statements for each :data:`TAGS_AT_ONCE` names.
+
+        Only ASCII names: for them, lower-casing on both sides matches exactly what taggit's ``iexact`` matches
+        on SQLite and PostgreSQL. A name whose tag cannot be made with the others (its slug is taken or empty,
+        or another name of the batch has it) is left to :meth:`get`, which makes it as taggit does.
+        Names differing only in letter case share the tag made for the first, as taggit's lookup would find it.
+        """
+        wanted = [name for name in dict.fromkeys(names) if name.isascii() and name not in self.known]
+        wanted = [name for name in wanted if name not in found]
+        for first in range(0, len(wanted), TAGS_AT_ONCE):
+            self._load(wanted[first : first + TAGS_AT_ONCE], found)
+
+    def _load(self, wanted: list[str], found: dict[str, Tag]) -> None:
+        oldest: dict[str, Tag] = {}
+        lowered = {name.lower() for name in wanted}
+        for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=lowered).order_by("pk"):
+            oldest.setdefault(tag.name.lower(), tag)
+        new: dict[str, Tag] = {}  # by lower-cased name, the first name in the batch's order
+        for name in wanted:
+            key = name.lower()
+            if key not in oldest and key not in new:
+                new[key] = Tag(name=name)
+                new[key].slug = new[key].slugify(name)
+        made = self._make(list(new.values()))
+        for name in wanted:
+            tag = oldest.get(name.lower()) or made.get(name.lower())
+            if tag is not None:
+                found[name] = tag
+
+    @staticmethod
+    def _make(tags: list[Tag]) -> dict[str, Tag]:
+        """Insert the tags whose slugs are free in one statement; the tags inserted, by lower-cased name."""
+        if not tags or not connection.features.can_return_rows_from_bulk_insert:
+            return {}
+        taken = set(Tag.objects.filter(slug__in=[tag.slug for tag in tags]).values_list("slug", flat=True))
+        free: dict[str, Tag] = {}
+        for tag in tags:
+            if tag.slug and tag.slug not in taken:
+                taken.add(tag.slug)
+                free[tag.name.lower()] = tag
+        if not free:
+            return {}
+        try:
+            with transaction.atomic():
+                # bulk_create sends no post_save: the posts these tags go with tell the cache (Writer._insert).
+                Tag.objects.bulk_create(free.values())
+        except IntegrityError:  # someone else made one of them meanwhile: each is made on its own instead
+            return {}
+        return free
+
     def get(self, names: Iterable[str], found: dict[str, Tag]) -> list[Tag]:
         """The tags for ``names`` (each once). Tags looked up or made go in ``found``, to :meth:`remember`
         once they are saved with their posts."""
+        names = list(names)
+        self.load(names, found)
         tags: dict[int, Tag] = {}
         for name in names:
             tag = self.known.get(name) or found.get(name)

@@ -5,6 +5,7 @@ from django.db import connection
 
 from blog.database import refresh_planner_statistics
 from blog.models import Post
+from blog.tests.factories import PostFactory
 from jekyll import importer
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,31 @@ def test_an_import_outside_a_transaction_vacuums_the_tables_it_filled(tmp_path):
         )
         assert sorted(row[0] for row in cursor.fetchall()) == ["blog_post", "blog_post_search", "blog_taggedpost"]
     assert post_rows_known_to_planner() == 1
+
+
+def search_table_upkeep() -> tuple[int, int]:
+    """How many times the search table has been vacuumed and analysed (by hand, not by autovacuum)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT vacuum_count, analyze_count FROM pg_stat_user_tables WHERE relname = %s", ["blog_post_search"]
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM after an import is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_small_import_into_a_larger_site_vacuums_without_analysing_again(tmp_path):
+    """ANALYZE reads a sample of every vector whatever was added: a few posts more leave the statistics true."""
+    PostFactory.create_batch(30)
+    refresh_planner_statistics()
+    vacuumed, analysed = search_table_upkeep()
+    (tmp_path / "2024-04-01-one.md").write_text("---\ntitle: One\n---\n\nOne more.\n")
+
+    importer.import_paths([tmp_path], workers=0)
+    assert search_table_upkeep() == (vacuumed + 1, analysed)
+
+    for number in range(2, 6):  # 4 more: over a tenth of the 35 posts there are then
+        (tmp_path / f"2024-04-0{number}-more-{number}.md").write_text(f"---\ntitle: More {number}\n---\n\nMore.\n")
+    importer.import_paths([tmp_path], workers=0)
+    assert search_table_upkeep() == (vacuumed + 2, analysed + 1)

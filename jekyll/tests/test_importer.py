@@ -150,7 +150,7 @@ def test_unchanged_import_writes_nothing(tmp_path):
 def test_planner_statistics_are_refreshed_only_when_a_post_is_added(tmp_path, monkeypatch):
     """ANALYZE reads the tables again: worth it for new rows (drafts too), not for an import that adds none."""
     refreshes = []
-    monkeypatch.setattr(importer, "refresh_planner_statistics", lambda: refreshes.append(True))
+    monkeypatch.setattr(importer, "refresh_planner_statistics", lambda **kwargs: refreshes.append(True))
     write(tmp_path, "2024-05-01-start.md", post_file())
     write(tmp_path, "2024-05-02-not-yet.md", post_file(title="Not yet", extra="published: false\n"))
 
