@@ -1,9 +1,10 @@
 """Full-text search over public posts: one interface over two backends (blog.search_backends).
 
 SQLite uses the FTS5 table ``blog_post_fts``; PostgreSQL the narrow table ``blog_post_search`` of
-``(post_id, vector)`` with its GIN index. Both are created and kept in step by triggers (migrations
-``0002_search_index`` and, for PostgreSQL's table, ``0012_search_table``; PostgreSQL's matching
-functions are ``0010_search_speed`` and ``0011_search_newest``), so the backends only read. A page of
+``(post_id, vector)`` with its GIN index, and ``blog_post_search_rank`` of small vectors to rank by. All
+are created and kept in step by triggers (migrations ``0002_search_index`` and, for PostgreSQL's tables,
+``0012_search_table`` and ``0013_search_rank``; PostgreSQL's matching functions are ``0010_search_speed``
+and ``0011_search_newest``), so the backends only read. A page of
 results and its count are one statement.
 
 Reader text is never query syntax: it is cut into words, control characters are dropped,

@@ -2,9 +2,9 @@
 
 Each turns a list of words (already cut by ``blog.search.terms``) into a ranked page of ``(post id,
 snippet)`` and a count, in SQL with parameters only. SQLite reads the FTS5 table ``blog_post_fts``;
-PostgreSQL the narrow table ``blog_post_search`` and the matching functions of migrations
-``0010``–``0012``. Snippets carry private-use marker characters around the matches, which
-``blog.search.highlight`` turns into ``<mark>`` after escaping.
+PostgreSQL the narrow table ``blog_post_search``, the ranking vectors of ``blog_post_search_rank`` and
+the matching functions of migrations ``0010``–``0013``. Snippets carry private-use marker characters
+around the matches, which ``blog.search.highlight`` turns into ``<mark>`` after escaping.
 """
 
 from django.db import connection
@@ -117,9 +117,12 @@ class PostgresBackend:
     through the TOAST table. Matching therefore goes through ``blog_post_matching()`` (migration
     ``0010_search_speed``), which takes the ids from the GIN index without reading any vector; the
     planner, which does not price those reads, would otherwise read every post's vector for a common
-    word. Ranking must read one vector per candidate, so only the newest ``RANKED`` public matches are
-    ranked, and snippets are headlines of the page's rows only: of the excerpt, or of the first
-    ``HEADLINE_CHARS`` of the body where the excerpt lacks the words.
+    word. Ranking reads one vector per candidate, so only the newest ``RANKED`` public matches are
+    ranked, each by its small vector (``blog_post_search_rank``, migration ``0013_search_rank``: title,
+    tags and excerpt, kept in the row, not out of line): a post found by its title ranks first, one
+    found by its body alone ranks by age behind those found elsewhere. Snippets are headlines of the
+    page's rows only: of the excerpt, or of the first ``HEADLINE_CHARS`` of the body where the excerpt
+    lacks the words.
     """
 
     RANKED = 200
@@ -188,7 +191,8 @@ class PostgresBackend:
             "candidates AS MATERIALIZED (SELECT id FROM (SELECT id FROM newest ORDER BY id DESC OFFSET 0) AS n "
             f"WHERE (SELECT {public} FROM blog_post WHERE blog_post.id = n.id) LIMIT %s), "
             "ranked AS MATERIALIZED ("
-            "SELECT c.id, ts_rank((SELECT s.vector FROM blog_post_search s WHERE s.post_id = c.id), q.query) AS score "
+            "SELECT c.id, ts_rank((SELECT r.vector FROM blog_post_search_rank r WHERE r.post_id = c.id), q.query) "
+            "AS score "
             "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c CROSS JOIN q "
             "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s) "
             "SELECT p.id, e.headline, CASE WHEN strpos(e.headline, %s) = 0 AND (p.excerpt = '' OR (SELECT "

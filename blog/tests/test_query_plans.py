@@ -138,11 +138,12 @@ def test_postgres_matching_function_asks_the_gin_index_whatever_the_table_size(d
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the ranking statement is PostgreSQL's")
 def test_postgres_page_looks_up_its_candidates_and_their_vectors_by_key(data):
-    """The newest matches are checked for publication by key, and each ranked one's vector is read by key:
+    """The newest matches are checked for publication by key, and each ranked one's rank vector is read by key:
     a merge join walked the primary key over every public post when a word had few matches, and a hash
     join read the whole search table for two hundred vectors."""
     (page,) = [sql for sql in search_queries("post") if "ts_rank" in sql]
     text = plan((page, ()))
     assert "Index Cond: (id = n.id)" in text, text
-    assert "Index Scan using blog_post_search_pkey on blog_post_search" in text, text
+    assert "Index Scan using blog_post_search_rank_pkey on blog_post_search_rank" in text, text
+    assert "Index Scan using blog_post_search_pkey on blog_post_search" in text, text  # the body's part
     assert "Merge Join" not in text and "Hash Join" not in text, text

@@ -1,0 +1,98 @@
+"""PostgreSQL ranks by a small vector of each post's title, tags and excerpt (migration 0013_search_rank)."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from blog import search
+from blog.models import Post
+from blog.tests.factories import PostFactory
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the rank table is PostgreSQL's")
+
+BEFORE = [("blog", "0012_search_table")]
+
+
+def rank_rows() -> dict[int, str]:
+    """Each post's rank vector, as text."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT post_id, vector::text FROM blog_post_search_rank ORDER BY post_id")
+        return dict(cursor.fetchall())
+
+
+def titles(query: str) -> list[str]:
+    return [hit.post.title for hit in search.search(query)[0:10]]
+
+
+@pytest.mark.django_db
+def test_the_rank_vector_holds_the_title_tags_and_excerpt_but_not_the_body():
+    post = PostFactory(title="Heron", excerpt="A grey bird.", body="The river at dawn.", tags=["Patience"])
+    assert set(rank_rows()) == {post.pk}
+    vector = rank_rows()[post.pk]
+    assert "'heron':1A" in vector and "'patienc':2B" in vector and "'grey':4C" in vector, vector
+    assert "river" not in vector and "dawn" not in vector
+
+
+@pytest.mark.django_db
+def test_every_write_path_keeps_the_rank_vector_in_step():
+    post = PostFactory(title="Heron", excerpt="", body="")
+    Post.objects.filter(pk=post.pk).update(title="Egret")
+    assert "egret" in rank_rows()[post.pk] and "heron" not in rank_rows()[post.pk]
+    post.tags.add("Stillness")
+    assert "'still'" in rank_rows()[post.pk]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE taggit_tag SET name = 'Quiet' WHERE name = 'Stillness'")
+    assert "'quiet'" in rank_rows()[post.pk] and "still" not in rank_rows()[post.pk]
+    post.tags.clear()
+    assert "quiet" not in rank_rows()[post.pk]
+    now = timezone.now()
+    Post.objects.bulk_create([Post(title=f"Bulk {n}", slug=f"bulk-{n}", published_at=now) for n in range(2)])
+    assert sorted(rank_rows()) == sorted(Post.objects.values_list("pk", flat=True))
+    Post.objects.filter(slug="bulk-0").delete()
+    post.delete()
+    assert list(rank_rows()) == list(Post.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_truncating_the_posts_empties_the_rank_table_too():
+    PostFactory(title="Soon gone")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE blog_post CASCADE")
+    assert rank_rows() == {}
+
+
+@pytest.mark.django_db
+def test_title_tags_and_excerpt_rank_first_then_body_matches_newest_first():
+    """What ranks: where the words are (title, then tags, then excerpt); a body's matches decide nothing, so
+    posts found by their body alone come after, newest first, however often their bodies repeat the word."""
+    PostFactory(title="Old body", excerpt="Tea.", body="kettle kettle kettle kettle, the kettle sings.", days_ago=9)
+    PostFactory(title="New body", excerpt="Tea.", body="A kettle.", days_ago=1)
+    PostFactory(title="Excerpt", excerpt="The kettle on the stove.", body="Tea.", days_ago=5)
+    PostFactory(title="Tagged", excerpt="Tea.", body="Tea.", tags=["Kettle"], days_ago=6)
+    PostFactory(title="The kettle", excerpt="Tea.", body="Tea.", days_ago=7)
+    assert titles("kettle") == ["The kettle", "Tagged", "Excerpt", "New body", "Old body"]
+
+
+@pytest.mark.slow  # migrates back to 0012 and forward again
+@pytest.mark.django_db(transaction=True)
+def test_the_rank_table_goes_back_and_is_filled_again_going_forward():
+    post = PostFactory(title="Lantern", body="A lantern by the door.", tags=["Evening"])
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('blog_post_search_rank')")
+        assert cursor.fetchone() == (None,)
+    # Written while there was no rank table, by 0012's triggers: the way forward computes its rank vector.
+    old_post = (
+        executor.loader.project_state(BEFORE)
+        .apps.get_model("blog", "Post")
+        .objects.create(
+            title="Heron", slug="heron", body_text="A heron waits.", status="published", published_at=timezone.now()
+        )
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert sorted(rank_rows()) == [post.pk, old_post.pk]
+    assert "'even':2B" in rank_rows()[post.pk]
+    assert titles("evening door") == ["Lantern"] and titles("heron") == ["Heron"]
