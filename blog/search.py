@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import connection
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from taggit.models import Tag
 
@@ -81,9 +81,11 @@ def highlight(snippet: str) -> SafeString:
         elif part:
             current.append(part)
     segments.append(("".join(current), marked))
-    return format_html_join(
-        "", "{}", ((format_html("<mark>{}</mark>", text) if is_mark else text,) for text, is_mark in segments if text)
-    )
+    segments = [(text, is_mark) for text, is_mark in segments if text]
+    # One format_html for the whole snippet: its format string is made of our two constant pieces only, and
+    # every piece of text is an argument, escaped (a format_html a segment cost ten times as much).
+    template = "".join("<mark>{}</mark>" if is_mark else "{}" for _, is_mark in segments)
+    return format_html(template, *(text for text, _ in segments)) if segments else SafeString("")
 
 
 # What a hit card shows (blog.cards._hit_cards) and ``Post.is_public`` reads: no excerpt, no text.
