@@ -6,8 +6,9 @@ first search of a word. ``blog_post_search_rank`` holds ``(post_id, vector)`` wi
 A), the tags (B) and the excerpt (C): a few hundred bytes, kept in the row itself. The whole vector still
 decides what matches (its GIN index) and whether a body holds the words (the body's snippet).
 
-Kept in step as ``blog_post_search`` is: the post's row trigger upserts both tables, the delete and
-truncate triggers empty both, the tag triggers recompute both. Existing posts get their row here, while
+Kept in step as ``blog_post_search`` is: the post's row trigger upserts both tables (the whole vector made
+from the rank vector and the body, so the title, tags and excerpt are read once), the delete and truncate
+triggers empty both, the tag triggers recompute both. Existing posts get their row here, while
 writes to posts and tags wait (reads go on). Going back restores ``0012_search_table``'s functions and
 drops the table. SQLite needs nothing here (FTS5 ranks with ``bm25`` over its own columns).
 """
@@ -25,15 +26,25 @@ RANK_DOCUMENT = """
     $$
 """
 
-# A tag change recomputes the vectors of the posts in ``{posts}`` (a subquery of post ids): 0012's update,
-# then (going forward) the rank vectors' too.
-_SEARCH_UPDATE = (
-    "UPDATE blog_post_search s SET vector = blog_post_search_document(p.id, p.title, p.excerpt, p.body_text) "
-    "FROM blog_post p WHERE p.id = s.post_id AND s.post_id IN ({posts})"
-)
+# The whole vector is the rank vector followed by the body (weight D): the same value as
+# blog_post_search_document(id, title, excerpt, body_text) of 0002, whose || runs left to right, so a post's
+# title, excerpt and tags are turned into words once, not once for each table.
+_WHOLE = "{rank} || setweight(to_tsvector('english', coalesce({body}, '')), 'D')"
+
+# A tag change recomputes the vectors of the posts in ``{posts}`` (a subquery of post ids): the rank vectors
+# first, then the whole ones from them (going back: 0012's update alone).
 _RANK_UPDATE = (
     "UPDATE blog_post_search_rank r SET vector = blog_post_rank_document(p.id, p.title, p.excerpt) "
     "FROM blog_post p WHERE p.id = r.post_id AND r.post_id IN ({posts})"
+)
+_WHOLE_UPDATE = (
+    f"UPDATE blog_post_search s SET vector = {_WHOLE.format(rank='r.vector', body='p.body_text')} "
+    "FROM blog_post p JOIN blog_post_search_rank r ON r.post_id = p.id "
+    "WHERE p.id = s.post_id AND s.post_id IN ({posts})"
+)
+_OLD_UPDATE = (
+    "UPDATE blog_post_search s SET vector = blog_post_search_document(p.id, p.title, p.excerpt, p.body_text) "
+    "FROM blog_post p WHERE p.id = s.post_id AND s.post_id IN ({posts})"
 )
 _ADDED = "SELECT content_object_id FROM changed_rows"
 _MOVED = "SELECT content_object_id FROM old_rows UNION SELECT content_object_id FROM new_rows"
@@ -58,33 +69,62 @@ def _tag_functions(*updates: str) -> list[str]:
     ]
 
 
-def _post_functions(*tables: str) -> list[str]:
-    """The post's row, delete and truncate trigger functions, writing ``tables`` (0012: the search table alone)."""
-    documents = {
-        "blog_post_search": "blog_post_search_document(NEW.id, NEW.title, NEW.excerpt, NEW.body_text)",
-        "blog_post_search_rank": "blog_post_rank_document(NEW.id, NEW.title, NEW.excerpt)",
-    }
-    upserts = "".join(
-        f"INSERT INTO {table} (post_id, vector) VALUES (NEW.id, {documents[table]}) "
-        "ON CONFLICT (post_id) DO UPDATE SET vector = EXCLUDED.vector; "
-        for table in tables
-    )
-    deletes = "".join(f"DELETE FROM {table} WHERE post_id IN (SELECT id FROM deleted_rows); " for table in tables)
-    return [
-        f"""
-        CREATE OR REPLACE FUNCTION blog_post_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {upserts}RETURN NULL; END $$
-        """,
-        f"""
-        CREATE OR REPLACE FUNCTION blog_post_search_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {deletes}RETURN NULL; END $$
-        """,
-        f"""
-        CREATE OR REPLACE FUNCTION blog_post_search_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN TRUNCATE {", ".join(tables)}; RETURN NULL; END $$
-        """,
-    ]
+POST_FUNCTIONS = [
+    f"""
+    CREATE OR REPLACE FUNCTION blog_post_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      heading tsvector := blog_post_rank_document(NEW.id, NEW.title, NEW.excerpt);
+    BEGIN
+      INSERT INTO blog_post_search_rank (post_id, vector) VALUES (NEW.id, heading)
+      ON CONFLICT (post_id) DO UPDATE SET vector = EXCLUDED.vector;
+      INSERT INTO blog_post_search (post_id, vector) VALUES (NEW.id, {_WHOLE.format(rank="heading", body="NEW.body_text")})
+      ON CONFLICT (post_id) DO UPDATE SET vector = EXCLUDED.vector;
+      RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION blog_post_search_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      DELETE FROM blog_post_search WHERE post_id IN (SELECT id FROM deleted_rows);
+      DELETE FROM blog_post_search_rank WHERE post_id IN (SELECT id FROM deleted_rows);
+      RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION blog_post_search_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      TRUNCATE blog_post_search, blog_post_search_rank;
+      RETURN NULL;
+    END $$
+    """,
+]
 
+# As 0012_search_table left them.
+OLD_POST_FUNCTIONS = [
+    """
+    CREATE OR REPLACE FUNCTION blog_post_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO blog_post_search (post_id, vector)
+      VALUES (NEW.id, blog_post_search_document(NEW.id, NEW.title, NEW.excerpt, NEW.body_text))
+      ON CONFLICT (post_id) DO UPDATE SET vector = EXCLUDED.vector;
+      RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION blog_post_search_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      DELETE FROM blog_post_search WHERE post_id IN (SELECT id FROM deleted_rows);
+      RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION blog_post_search_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      TRUNCATE blog_post_search;
+      RETURN NULL;
+    END $$
+    """,
+]
 
 POSTGRES_FORWARD = [
     # Writes wait until the table is filled and the triggers fill it too: a post written or retagged
@@ -94,13 +134,13 @@ POSTGRES_FORWARD = [
     "CREATE TABLE blog_post_search_rank (post_id bigint PRIMARY KEY, vector tsvector NOT NULL)",
     "INSERT INTO blog_post_search_rank (post_id, vector) "
     "SELECT id, blog_post_rank_document(id, title, excerpt) FROM blog_post ORDER BY id",
-    *_post_functions("blog_post_search", "blog_post_search_rank"),
-    *_tag_functions(_SEARCH_UPDATE, _RANK_UPDATE),
+    *POST_FUNCTIONS,
+    *_tag_functions(_RANK_UPDATE, _WHOLE_UPDATE),
 ]
 
 POSTGRES_BACKWARD = [
-    *_post_functions("blog_post_search"),
-    *_tag_functions(_SEARCH_UPDATE),
+    *OLD_POST_FUNCTIONS,
+    *_tag_functions(_OLD_UPDATE),
     "DROP TABLE blog_post_search_rank",
     "DROP FUNCTION blog_post_rank_document(bigint, text, text)",
 ]

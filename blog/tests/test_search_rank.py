@@ -54,6 +54,31 @@ def test_every_write_path_keeps_the_rank_vector_in_step():
     assert list(rank_rows()) == list(Post.objects.values_list("pk", flat=True))
 
 
+def whole_vectors_as_0002_makes_them() -> bool:
+    """Each post's whole vector is what ``blog_post_search_document`` (0002) computes from the post."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(s.vector = blog_post_search_document(p.id, p.title, p.excerpt, p.body_text)), "
+            "count(*) FROM blog_post p JOIN blog_post_search s ON s.post_id = p.id"
+        )
+        same, count = cursor.fetchone()
+    return same and count == Post.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_whole_vector_is_the_same_whether_made_from_the_rank_vector_or_not():
+    """The triggers build the whole vector from the rank vector and the body: the value 0012 stored."""
+    post = PostFactory(title="Heron at dawn", excerpt="A grey bird.", body="The river, slow.", tags=["Rest", "Joy"])
+    PostFactory(title="Plain", body="Nothing tagged.")
+    assert whole_vectors_as_0002_makes_them()
+    Post.objects.filter(pk=post.pk).update(body_text="The sea, fast.", title="Egret")
+    post.tags.add("Calm")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE taggit_tag SET name = 'Ease' WHERE name = 'Rest'")
+    assert whole_vectors_as_0002_makes_them()
+    assert [hit.post.title for hit in search.search("ease sea")[0:10]] == ["Egret"]
+
+
 @pytest.mark.django_db
 def test_truncating_the_posts_empties_the_rank_table_too():
     PostFactory(title="Soon gone")
