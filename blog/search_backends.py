@@ -195,8 +195,9 @@ class PostgresBackend:
             "candidates AS MATERIALIZED (SELECT id FROM (SELECT id FROM newest ORDER BY id DESC OFFSET 0) AS n "
             f"WHERE (SELECT {public} FROM blog_post WHERE blog_post.id = n.id) LIMIT %s), "
             "ranked AS MATERIALIZED ("
-            "SELECT c.id, ts_rank((SELECT r.vector FROM blog_post_search_rank r WHERE r.post_id = c.id), q.query) "
-            "AS score "
+            # A post without a rank row (none should lack one) ranks as a body's match, not first as a NULL.
+            "SELECT c.id, coalesce(ts_rank((SELECT r.vector FROM blog_post_search_rank r WHERE r.post_id = c.id), "
+            "q.query), 0) AS score "
             "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c CROSS JOIN q "
             "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s) "
             "SELECT p.id, e.headline, CASE WHEN strpos(e.headline, %s) = 0 AND (p.excerpt = '' OR (SELECT "

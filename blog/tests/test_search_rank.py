@@ -121,3 +121,14 @@ def test_the_rank_table_goes_back_and_is_filled_again_going_forward():
     assert sorted(rank_rows()) == [post.pk, old_post.pk]
     assert "'even':2B" in rank_rows()[post.pk]
     assert titles("evening door") == ["Lantern"] and titles("heron") == ["Heron"]
+
+
+@pytest.mark.django_db
+def test_a_post_without_a_rank_row_is_still_found_and_does_not_jump_to_the_top():
+    """No write path leaves a post without one; were one lost, its match ranks as a body's match does (by age),
+    not first, as a NULL score would."""
+    lost = PostFactory(title="Kettle lost", excerpt="Tea.", body="Tea.", days_ago=9)
+    PostFactory(title="New body", excerpt="Tea.", body="A kettle.", days_ago=1)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM blog_post_search_rank WHERE post_id = %s", [lost.pk])
+    assert titles("kettle") == ["New body", "Kettle lost"]
