@@ -36,8 +36,8 @@ def refresh_planner_statistics(*, added: int | None = None) -> None:
             cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
             cursor.execute("ANALYZE")
         elif connection.vendor == "postgresql":
-            # blog_post_search: the search vectors (migration 0012_search_table), not a model.
-            names = (Post._meta.db_table, TaggedPost._meta.db_table, "blog_post_search")
+            # The search vectors and the ranking ones (migrations 0012, 0013): tables, not models.
+            names = (Post._meta.db_table, TaggedPost._meta.db_table, "blog_post_search", "blog_post_search_rank")
             tables = ", ".join(connection.ops.quote_name(name) for name in names)
             analyse = added is None or added >= ANALYZE_SHARE * Post.objects.count()
             # VACUUM cannot run inside a transaction: an import inside one (a test's, a caller's atomic block)

@@ -4,9 +4,11 @@ Slugs are made in blog/slugs.py; the helpers built on these models (public URLs,
 "public" rule as SQL) are in blog/posts.py.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -58,6 +60,13 @@ class TaggedPost(TaggedItemBase):
 
     def __str__(self):
         return f"{self.content_object_id} → {self.tag_id}"
+
+
+# A post's address, reversed once per process (the script prefix is part of the key, as for tags in
+# blog.posts): every card and search hit links its post, and reverse() costs more than the rest of a link.
+@lru_cache(maxsize=8192)
+def _post_url(script_prefix: str, slug: str) -> str:
+    return reverse("blog:post-detail", kwargs={"slug": slug})
 
 
 class Post(models.Model):
@@ -124,7 +133,7 @@ class Post(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("blog:post-detail", kwargs={"slug": self.slug})
+        return _post_url(get_script_prefix(), self.slug)
 
     @property
     def is_public(self) -> bool:

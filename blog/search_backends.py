@@ -2,9 +2,9 @@
 
 Each turns a list of words (already cut by ``blog.search.terms``) into a ranked page of ``(post id,
 snippet)`` and a count, in SQL with parameters only. SQLite reads the FTS5 table ``blog_post_fts``;
-PostgreSQL the narrow table ``blog_post_search`` and the matching functions of migrations
-``0010``–``0012``. Snippets carry private-use marker characters around the matches, which
-``blog.search.highlight`` turns into ``<mark>`` after escaping.
+PostgreSQL the narrow table ``blog_post_search``, the ranking vectors of ``blog_post_search_rank`` and
+the matching functions of migrations ``0010``–``0013``. Snippets carry private-use marker characters
+around the matches, which ``blog.search.highlight`` turns into ``<mark>`` after escaping.
 """
 
 from django.db import connection
@@ -39,6 +39,8 @@ class SqliteBackend:
     """FTS5 with bm25 ranking (title weighs most, then tags, excerpt, body)."""
 
     RANK = "bm25(blog_post_fts, 10.0, 3.0, 1.0, 5.0)"
+    # A post's tags (rows ``t`` of taggit's table) as one JSON array of [id, name, slug]: "[]" for none.
+    TAGS_JSON = "json_group_array(json_array(t.id, t.name, t.slug))"
 
     def ranked(self) -> int:
         """How many of the newest matches are ranked (and counted)."""
@@ -117,12 +119,17 @@ class PostgresBackend:
     through the TOAST table. Matching therefore goes through ``blog_post_matching()`` (migration
     ``0010_search_speed``), which takes the ids from the GIN index without reading any vector; the
     planner, which does not price those reads, would otherwise read every post's vector for a common
-    word. Ranking must read one vector per candidate, so only the newest ``RANKED`` public matches are
-    ranked, and snippets are headlines of the page's rows only: of the excerpt, or of the first
-    ``HEADLINE_CHARS`` of the body where the excerpt lacks the words.
+    word. Ranking reads one vector per candidate, so only the newest ``RANKED`` public matches are
+    ranked, each by its small vector (``blog_post_search_rank``, migration ``0013_search_rank``: title,
+    tags and excerpt, kept in the row, not out of line): a post found by its title ranks first, one
+    found by its body alone ranks by age behind those found elsewhere. Snippets are headlines of the
+    page's rows only: of the excerpt, or of the first ``HEADLINE_CHARS`` of the body where the excerpt
+    lacks the words.
     """
 
     RANKED = 200
+    # As SqliteBackend.TAGS_JSON (json_agg gives NULL, not an empty array, for no rows).
+    TAGS_JSON = "coalesce(json_agg(json_build_array(t.id, t.name, t.slug))::text, '[]')"
     HEADLINE_CHARS = 3000
     HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, MaxFragments=2'
 
@@ -188,7 +195,9 @@ class PostgresBackend:
             "candidates AS MATERIALIZED (SELECT id FROM (SELECT id FROM newest ORDER BY id DESC OFFSET 0) AS n "
             f"WHERE (SELECT {public} FROM blog_post WHERE blog_post.id = n.id) LIMIT %s), "
             "ranked AS MATERIALIZED ("
-            "SELECT c.id, ts_rank((SELECT s.vector FROM blog_post_search s WHERE s.post_id = c.id), q.query) AS score "
+            # A post without a rank row (none should lack one) ranks as a body's match, not first as a NULL.
+            "SELECT c.id, coalesce(ts_rank((SELECT r.vector FROM blog_post_search_rank r WHERE r.post_id = c.id), "
+            "q.query), 0) AS score "
             "FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT %s) AS c CROSS JOIN q "
             "ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s) "
             "SELECT p.id, e.headline, CASE WHEN strpos(e.headline, %s) = 0 AND (p.excerpt = '' OR (SELECT "

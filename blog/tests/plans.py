@@ -14,7 +14,9 @@ from taggit.models import Tag
 from blog.models import Post, TaggedPost
 
 SQLITE_FULL_SCAN = re.compile(r"\bSCAN (blog_post|accounts_favourite|blog_taggedpost)\b(?! USING)")
-POSTGRES_FULL_SCAN = re.compile(r"Seq Scan on (blog_post|blog_post_search|accounts_favourite|blog_taggedpost)\b")
+POSTGRES_FULL_SCAN = re.compile(
+    r"Seq Scan on (blog_post|blog_post_search|blog_post_search_rank|accounts_favourite|blog_taggedpost)\b"
+)
 
 
 def plan(query) -> str:

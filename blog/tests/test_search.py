@@ -53,6 +53,12 @@ class TestHighlight:
         s, e = search.MARK_START, search.MARK_END
         assert search.highlight(f"{e}a{s}b{s}c") == "a<mark>bc</mark>"
 
+    def test_braces_and_percent_signs_in_the_text_are_only_text(self):
+        """The snippet is one format string of our own pieces; the text never becomes part of it."""
+        s, e = search.MARK_START, search.MARK_END
+        assert search.highlight(f"{{}} {s}{{0}}%s{e} {{x}}") == "{} <mark>{0}%s</mark> {x}"
+        assert search.highlight("") == "" and search.highlight(f"{s}{e}") == ""
+
 
 class TestRanking:
     def test_title_match_ranks_above_body_match(self):

@@ -135,3 +135,25 @@ def test_a_members_first_search_queries(client, member, django_assert_num_querie
     with django_assert_num_queries(3):
         html = client.get("/search/", {"q": "pebble"}).content.decode()
     assert "12 essays found" in html and len(articles(html)) == 10
+
+
+def test_a_hits_post_and_tags_come_back_as_stored_whatever_the_tag_names():
+    """The page's posts and their tags are read as JSON from the database: names with quotes, backslashes,
+    markup or any script come back exactly, and dates as the ORM gives them (aware, on both databases)."""
+    from blog.search import HitTag, hit_posts
+
+    names = ['Tea "and" cake', "Back\\slash", "<b>bold</b>", "Ünïcödé 茶"]
+    tagged = PostFactory(title="Tagged", tags=names)
+    bare = PostFactory(title="Bare")
+    found = hit_posts([tagged.pk, bare.pk, 999_999])
+    assert set(found) == {tagged.pk, bare.pk}
+    post, tags = found[tagged.pk]
+    assert (post.title, post.slug, post.published_at, post.is_public) == (
+        "Tagged",
+        tagged.slug,
+        tagged.published_at,
+        True,
+    )
+    expected = {HitTag(tag.pk, tag.name, tag.slug) for tag in Tag.objects.filter(name__in=names)}
+    assert set(tags) == expected and len(tags) == 4
+    assert found[bare.pk][1] == [] and hit_posts([]) == {}
