@@ -23,18 +23,16 @@ Snippets come from the database with private-use marker characters around the ma
 """
 
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from taggit.models import Tag
 
-from blog.models import Post, TaggedPost
+from blog.models import Post
 from blog.search_backends import MARK_END, MARK_START, backend
 
 MAX_QUERY_LENGTH = 200
@@ -90,7 +88,7 @@ def highlight(snippet: str) -> SafeString:
 
 # What a hit card shows (blog.cards._hit_cards) and ``Post.is_public`` reads: no excerpt, no text.
 HIT_FIELDS = ("title", "slug", "published_at", "status", "reading_minutes")
-# With the key, in the model's order of columns.
+# With the key, in the model's order of columns, as ``Model.from_db`` reads a row of some of them.
 _HIT_COLUMNS = tuple(field.attname for field in Post._meta.concrete_fields if field.attname in {"id", *HIT_FIELDS})
 
 
@@ -170,38 +168,36 @@ class Results:
 
 @dataclass(frozen=True)
 class HitTag:
-    """A hit's tag: what its card shows and links to (taggit's ``Tag`` costs far more to build, forty a page)."""
+    """A hit's tag: what its card shows and links to (taggit's ``Tag`` costs more to build, forty a page)."""
 
     pk: int
     name: str
     slug: str
 
 
-def hit_posts_query(post_ids) -> tuple[str, list]:
-    """:func:`hit_posts`'s SQL and parameters: a row per post (``HIT_FIELDS``), its tags as one JSON array."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"p.{quote(column)}" for column in _HIT_COLUMNS)
-    tags = (
-        f"SELECT {backend().TAGS_JSON} FROM {quote(TaggedPost._meta.db_table)} tp "
-        f"JOIN {quote(Tag._meta.db_table)} t ON t.id = tp.tag_id WHERE tp.content_object_id = p.id"
+def hit_posts_queryset(post_ids):
+    """The posts ``post_ids`` (``HIT_FIELDS``) joined with their tags: a row per tag, one for a post with none."""
+    return (
+        Post.objects.filter(pk__in=post_ids)
+        .order_by()
+        .values_list(*_HIT_COLUMNS, "tagged_items__tag_id", "tagged_items__tag__name", "tagged_items__tag__slug")
     )
-    ids = ", ".join(["%s"] * len(post_ids))
-    sql = f"SELECT {columns}, ({tags}) AS hit_tags FROM {quote(Post._meta.db_table)} p WHERE p.id IN ({ids})"
-    return sql, list(post_ids)
 
 
 def hit_posts(post_ids) -> dict[int, tuple[Post, list[HitTag]]]:
     """Each post of ``post_ids`` (``HIT_FIELDS`` only, the rest deferred) with its tags, from one query.
 
-    Not taggit's prefetch, which builds a queryset for every post before filling it, nor a join with a row
-    per tag read through the ORM's values (the query's compilation and forty ``Tag`` objects cost more
-    than the query). ``raw()`` converts each column as the ORM would (SQLite's dates among them).
+    Not taggit's prefetch, which builds a queryset for every post before filling it, nor a second query.
     """
-    if not post_ids:
-        return {}
     found = {}
-    for post in Post.objects.raw(*hit_posts_query(post_ids)):
-        found[post.pk] = (post, [HitTag(*tag) for tag in json.loads(post.hit_tags)])
+    width, pk_at = len(_HIT_COLUMNS), _HIT_COLUMNS.index("id")
+    for row in hit_posts_queryset(post_ids):
+        pk = row[pk_at]
+        if pk not in found:
+            found[pk] = (Post.from_db(DEFAULT_DB_ALIAS, _HIT_COLUMNS, row[:width]), [])
+        tag_pk, name, slug = row[width:]
+        if tag_pk is not None:
+            found[pk][1].append(HitTag(tag_pk, name, slug))
     return found
 
 

@@ -39,8 +39,6 @@ class SqliteBackend:
     """FTS5 with bm25 ranking (title weighs most, then tags, excerpt, body)."""
 
     RANK = "bm25(blog_post_fts, 10.0, 3.0, 1.0, 5.0)"
-    # A post's tags (rows ``t`` of taggit's table) as one JSON array of [id, name, slug]: "[]" for none.
-    TAGS_JSON = "json_group_array(json_array(t.id, t.name, t.slug))"
 
     def ranked(self) -> int:
         """How many of the newest matches are ranked (and counted)."""
@@ -128,8 +126,6 @@ class PostgresBackend:
     """
 
     RANKED = 200
-    # As SqliteBackend.TAGS_JSON (json_agg gives NULL, not an empty array, for no rows).
-    TAGS_JSON = "coalesce(json_agg(json_build_array(t.id, t.name, t.slug))::text, '[]')"
     HEADLINE_CHARS = 3000
     HEADLINE_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, MaxFragments=2'
 

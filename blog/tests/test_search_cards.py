@@ -138,8 +138,8 @@ def test_a_members_first_search_queries(client, member, django_assert_num_querie
 
 
 def test_a_hits_post_and_tags_come_back_as_stored_whatever_the_tag_names():
-    """The page's posts and their tags are read as JSON from the database: names with quotes, backslashes,
-    markup or any script come back exactly, and dates as the ORM gives them (aware, on both databases)."""
+    """The page's posts and their tags come back in one query as stored: names with quotes, backslashes,
+    markup or any script exactly, and dates as the ORM gives them (aware, on both databases)."""
     from blog.search import HitTag, hit_posts
 
     names = ['Tea "and" cake', "Back\\slash", "<b>bold</b>", "Ünïcödé 茶"]
