@@ -11,9 +11,11 @@ time (:mod:`responses.kept` keeps the most recent pages in memory too). Staff, w
 response, get their page drawn whole.
 """
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
@@ -23,7 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from blog.caching import PAGE_TIMEOUT, cached_list, versioned_key
-from responses import kept, rules
+from responses import kept, middleware, rules
 from responses.forms import EditForm, ResponseForm
 from responses.models import PostResponses, Response, ResponseSettings
 
@@ -89,6 +91,15 @@ class DrawnPage:
     number: int
     has_next: bool
     editable: bool = False  # the viewer has a response here they may still edit
+
+    @cached_property
+    def encoded(self) -> tuple[bytes, bytes]:
+        """The threads' HTML in UTF-8 and its MD5 digest, worked out once for this copy of the page."""
+        data = self.html.encode()
+        return data, hashlib.md5(data, usedforsecurity=False).digest()
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "encoded"}
 
     @property
     def has_previous(self) -> bool:
@@ -303,7 +314,13 @@ def section(request, post) -> dict | None:
     number = page_number(request)
     member = rules.member_state(user) if user.is_authenticated else None
     page = threads_page(post=post, user=user, number=number, member=member)
-    context = {"post": post, "page": page, "mode": mode, "page_parameter": PAGE_PARAMETER}
+    context = {
+        "post": post,
+        "page": page,
+        "threads_html": middleware.place(request, page),
+        "mode": mode,
+        "page_parameter": PAGE_PARAMETER,
+    }
     if member is not None:
         context["member"] = member
         context["form"] = ResponseForm(
