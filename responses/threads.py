@@ -13,7 +13,6 @@ response, get their page drawn whole.
 
 import hashlib
 import re
-import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,7 +25,6 @@ from django.utils.html import format_html_join
 
 from blog.caching import PAGE_TIMEOUT, cached_list, versioned_key
 from responses import kept, middleware, rules
-from responses.forms import EditForm, ResponseForm
 from responses.models import PostResponses, Response, ResponseSettings
 
 THREADS_PER_PAGE = 50
@@ -323,11 +321,7 @@ def section(request, post) -> dict | None:
     }
     if member is not None:
         context["member"] = member
-        context["form"] = ResponseForm(
-            initial={"key": uuid.uuid4(), "parent": _reply_to(request)}, needs_name=not member.display_name
-        )
-        if page.editable:
-            context["edit_form"] = EditForm(auto_id="edit-%s")
+        context["reply_to"] = _reply_to(request)
     return context
 
 

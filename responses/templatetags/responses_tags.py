@@ -7,7 +7,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
-from responses import notices, threads
+from responses import notices, respond_part, threads
 from responses.forms import DisplayNameForm, EditForm, NoticesForm, ResponseForm
 from responses.models import Responder
 
@@ -34,7 +34,10 @@ def responses_section(context, post):
         return {"off": True}
     if request.user.is_authenticated:
         addresses = _addresses if settings.DEBUG else _kept_addresses
-        found["respond_url"], found["script_url"] = addresses(get_script_prefix(), post.slug)
+        respond_url, script_url = addresses(get_script_prefix(), post.slug)
+        found["respond_html"] = respond_part.respond_html(
+            found, post=post, csrf_token=context.get("csrf_token"), respond_url=respond_url, script_url=script_url
+        )
     return {**found, "request": request, "user": context["user"]}
 
 
