@@ -134,3 +134,18 @@ def test_a_sent_csrf_token_works_with_the_put_together_form():
         f"/posts/{post.slug}/responses/", {"body": "Kind words.", "key": key, "csrfmiddlewaretoken": token}
     )
     assert sent.status_code == 302
+
+
+def test_a_posts_settings_changed_in_the_admin_show_on_the_next_page():
+    """The settings are kept in this process too, under the content version, which the admin's change moves."""
+    from responses.models import PostResponses
+    from responses.services import public_change
+
+    post = PostFactory()
+    client = Client()
+    client.force_login(make_member("Ann"))
+    assert "Write a response" in client.get(post.get_absolute_url()).content.decode()
+    PostResponses.objects.create(post=post, mode=PostResponses.Mode.CLOSED)
+    public_change()  # as the admin's save does
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Responses to this piece are closed." in html and "Write a response" not in html
