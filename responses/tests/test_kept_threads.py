@@ -103,3 +103,11 @@ def test_a_marker_not_in_the_page_leaves_the_page_alone(rf):
 
     response = KeptThreadsMiddleware(view)(rf.get("/"))
     assert response.content == b"<p>another page</p>" and not response.has_header("ETag")
+
+
+def test_a_warm_members_page_with_responses_makes_no_query(post, answered, django_assert_num_queries):
+    client = logged_in(answered)
+    client.get(post.get_absolute_url())
+    with django_assert_num_queries(0):
+        html = client.get(post.get_absolute_url()).content.decode()
+    assert "Ann’s reply." in html and 'id="response-edit-template"' in html
