@@ -12,6 +12,7 @@ readers (whose pages the page cache keeps whole) and debug mode get it drawn who
 """
 
 import re
+import secrets
 import threading
 import uuid
 from collections import OrderedDict
@@ -28,11 +29,12 @@ SECTION = "responses/section.html"
 PARTIAL = "responses/section.html#member-respond"
 KEPT_CASES = 1024  # a few per post a member opens; each a few KB
 
-_TOKEN = "csrf-token-of-the-request"
-_KEY = uuid.UUID(int=0)
-_THREADS = "threads-of-the-request"
-_RESPOND = "member-part-of-the-request"
-_STAND_INS = re.compile("(" + "|".join(re.escape(str(each)) for each in (_TOKEN, _KEY, _THREADS, _RESPOND)) + ")")
+# Stand-ins no one can guess (new in each process), so that nothing drawn around them (a slug, a name)
+# can be taken for one.
+_TOKEN, _KEY, _THREADS, _RESPOND = (
+    f"stand-in-{secrets.token_hex(16)}-{name}" for name in ("token", "key", "threads", "member")
+)
+_STAND_INS = re.compile("(" + "|".join((_TOKEN, _KEY, _THREADS, _RESPOND)) + ")")
 
 _kept: OrderedDict = OrderedDict()
 _lock = threading.Lock()
@@ -96,7 +98,7 @@ def respond_html(found: dict, *, post, csrf_token, respond_url: str, script_url:
     return _put_together(
         case,
         lambda: render_to_string(PARTIAL, _context(found, post=post, csrf_token=_TOKEN, key=_KEY, **addresses)),
-        {_TOKEN: token, str(_KEY): str(uuid.uuid4())},
+        {_TOKEN: token, _KEY: str(uuid.uuid4())},
     )
 
 

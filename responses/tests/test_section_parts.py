@@ -186,3 +186,12 @@ def test_after_a_members_page_nothing_kept_here_holds_their_token_key_or_words()
     assert {case[0] for case in section_parts._kept} == {"member", "frame"}  # noqa: SLF001
     assert token not in kept and KEY.findall(html)[0] not in kept and "Ann's own words" not in kept
     assert "Ann's own words" in html
+
+
+def test_a_slug_that_looks_like_a_stand_in_is_drawn_as_it_is():
+    post = PostFactory(slug="stand-in-token-threads-member-key")
+    client = Client()
+    client.force_login(make_member("Ann"))
+    for _ in range(2):  # drawn, then put together from what was kept
+        html = client.get(post.get_absolute_url()).content.decode()
+        assert 'action="/posts/stand-in-token-threads-member-key/responses/"' in html
