@@ -133,6 +133,9 @@ MIDDLEWARE = [
     "config.members.KeptMemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Below the page cache, the ETag and the Content-Length (CommonMiddleware): it puts a post's kept
+    # threads into the drawn page as bytes (responses/middleware.py).
+    "responses.middleware.KeptThreadsMiddleware",
     # Last, as django-axes requires: it turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,9 +11,10 @@ time (:mod:`responses.kept` keeps the most recent pages in memory too). Staff, w
 response, get their page drawn whole.
 """
 
+import hashlib
 import re
-import uuid
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q
@@ -23,8 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from blog.caching import PAGE_TIMEOUT, cached_list, versioned_key
-from responses import kept, rules
-from responses.forms import EditForm, ResponseForm
+from responses import kept, middleware, rules
 from responses.models import PostResponses, Response, ResponseSettings
 
 THREADS_PER_PAGE = 50
@@ -89,6 +89,15 @@ class DrawnPage:
     number: int
     has_next: bool
     editable: bool = False  # the viewer has a response here they may still edit
+
+    @cached_property
+    def encoded(self) -> tuple[bytes, bytes]:
+        """The threads' HTML in UTF-8 and its MD5 digest, worked out once for this copy of the page."""
+        data = self.html.encode()
+        return data, hashlib.md5(data, usedforsecurity=False).digest()
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "encoded"}
 
     @property
     def has_previous(self) -> bool:
@@ -288,29 +297,40 @@ def thread_page_of(response: Response, *, user) -> int:
     return before.count() // THREADS_PER_PAGE + 1
 
 
+@lru_cache(maxsize=1024)
+def _settings_at(version_key: str, post_pk: int) -> list:
+    """The site's and the post's response settings, kept under the content version (``version_key``).
+
+    They change only through the admin, which moves the version; so this process keeps its copy too
+    (a read of the shared cache less on every post page).
+    """
+    return cached_list(
+        lambda: [ResponseSettings.current(), PostResponses.objects.filter(post_id=post_pk).first()],
+        "responses-settings",
+        post_pk,
+    )
+
+
 def section(request, post) -> dict | None:
     """Everything the responses part of a post page needs (None when the post's responses are off)."""
     user = request.user
-    # The settings change only through the admin, which moves the content version.
-    site, row = cached_list(
-        lambda: [ResponseSettings.current(), PostResponses.objects.filter(post=post).first()],
-        "responses-settings",
-        post.pk,
-    )
+    site, row = _settings_at(versioned_key("responses-settings", post.pk), post.pk)
     mode = rules.post_mode(post, site=site, row=row)
     if mode == PostResponses.Mode.OFF:
         return None
     number = page_number(request)
     member = rules.member_state(user) if user.is_authenticated else None
     page = threads_page(post=post, user=user, number=number, member=member)
-    context = {"post": post, "page": page, "mode": mode, "page_parameter": PAGE_PARAMETER}
+    context = {
+        "post": post,
+        "page": page,
+        "threads_html": middleware.place(request, page),
+        "mode": mode,
+        "page_parameter": PAGE_PARAMETER,
+    }
     if member is not None:
         context["member"] = member
-        context["form"] = ResponseForm(
-            initial={"key": uuid.uuid4(), "parent": _reply_to(request)}, needs_name=not member.display_name
-        )
-        if page.editable:
-            context["edit_form"] = EditForm(auto_id="edit-%s")
+        context["reply_to"] = _reply_to(request)
     return context
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
-from responses import notices, threads
+from responses import notices, section_parts, threads
 from responses.forms import DisplayNameForm, EditForm, NoticesForm, ResponseForm
 from responses.models import Responder
 
@@ -23,19 +23,24 @@ def _addresses(script_prefix: str, slug: str) -> tuple[str, str]:
 _kept_addresses = lru_cache(maxsize=4096)(_addresses)
 
 
-@register.inclusion_tag("responses/section.html", takes_context=True)
-def responses_section(context, post):
+@register.simple_tag(takes_context=True)
+def responses_section(context, post) -> str:
     """The responses under a post: threads, and the form (members) or a way to log in (readers)."""
     if not post.is_public:
-        return {"off": True}
+        return ""
     request = context["request"]
     found = threads.section(request, post)
     if found is None:
-        return {"off": True}
-    if request.user.is_authenticated:
-        addresses = _addresses if settings.DEBUG else _kept_addresses
-        found["respond_url"], found["script_url"] = addresses(get_script_prefix(), post.slug)
-    return {**found, "request": request, "user": context["user"]}
+        return ""
+    user = context["user"]
+    if not user.is_authenticated:
+        return section_parts.section_html(found, user=user)
+    addresses = _addresses if settings.DEBUG else _kept_addresses
+    respond_url, script_url = addresses(get_script_prefix(), post.slug)
+    respond = section_parts.respond_html(
+        found, post=post, csrf_token=context.get("csrf_token"), respond_url=respond_url, script_url=script_url
+    )
+    return section_parts.section_html(found, user=user, respond=respond)
 
 
 @register.inclusion_tag("responses/account_section.html", takes_context=True)
