@@ -1,13 +1,14 @@
 """A pytest plugin for ``make test-fast``: run the test files in N processes at once, each collecting only its share.
 
 pytest-xdist's workers each collect (import) every test file, and its controller sets Django up and reads
-every report, though it runs no test: together some 4–5 CPU-seconds of a loop of about 30. Here each of
-N plain pytest processes (``-p config.tests.shards --shard K/N``, started by ``scripts/test-fast``) is
-given whole test files, so each file is imported once and there is no controller.
+every report, though it runs no test (docs/testing.md says what that cost). Here each of N plain pytest
+processes (``-p config.tests.shards --shard K/N``, started by ``scripts/test-fast``) is given whole test
+files, so each file is imported once and there is no controller.
 
 The files are shared out by what each cost when it last ran whole (each process records its files' CPU
 time in ``var/test-fast/``), so the processes end together; a file not yet recorded is weighed by its
-size. Every process works out the same split from the same paths and records.
+size. Every process works out the same split from the same paths and the costs recorded before the run
+began (``--shard-started``, the same for all).
 """
 
 import fnmatch
@@ -19,12 +20,23 @@ from pathlib import Path
 import pytest
 
 _PARTS = pytest.StashKey[dict[Path, int]]()
+_STARTED = pytest.StashKey[float]()
 _SPENT = pytest.StashKey[dict[str, float]]()
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("shards")
     group.addoption("--shard", metavar="K/N", help="collect only the Kth of N shares of the test files")
+    group.addoption(
+        "--shard-started",
+        type=float,
+        metavar="SECONDS",
+        help="when the run began (Unix time, the same in every process): costs recorded later are not used",
+    )
+
+
+def pytest_configure(config):
+    config.stash[_STARTED] = time.time()
 
 
 def _shard(config) -> tuple[int, int] | None:
@@ -71,29 +83,38 @@ def _name(config, path: Path) -> str:
     return str(path.relative_to(config.rootpath)) if path.is_relative_to(config.rootpath) else str(path)
 
 
-def _read(record: Path) -> dict[str, list[float]]:
-    """{test file: [CPU-seconds, when measured]} from one process's record."""
+def _read(record: Path) -> dict[str, list[list[float]]]:
+    """{test file: [[CPU-seconds, when measured], ...]} from one process's record."""
     try:
         return json.loads(record.read_text())
     except (OSError, ValueError):
         return {}  # none yet, or unreadable: the files are then weighed by size
 
 
-def _recorded() -> dict[str, float]:
-    """CPU-seconds per test file (relative to the root folder), each from its newest measurement."""
+def _started(config) -> float:
+    return config.getoption("shard_started") or config.stash[_STARTED]
+
+
+def _measured_before(started: float) -> dict[str, list[float]]:
+    """{test file (relative to the root folder): [CPU-seconds, when measured]}, the newest before ``started``.
+
+    A process of the same run may already have ended and recorded its files: the others must not see
+    that, or they would share the files out differently and run some twice (or not at all).
+    """
     newest = {}
     for record in _record_folder().glob("*.json"):
-        for file, (seconds, measured) in _read(record).items():
-            if file not in newest or measured > newest[file][1]:
-                newest[file] = (seconds, measured)
-    return {file: seconds for file, (seconds, _) in newest.items()}
+        for file, measurements in _read(record).items():
+            for seconds, measured in measurements:
+                if measured < started and (file not in newest or measured > newest[file][1]):
+                    newest[file] = [seconds, measured]
+    return newest
 
 
 def _parts(config, count: int) -> dict[Path, int]:
     """Which share each test file is in: the costliest first, each to the share with the least so far."""
     files = _test_files(config)
-    spent = _recorded()
-    known = {path: spent[_name(config, path)] for path in files if _name(config, path) in spent}
+    spent = _measured_before(_started(config))
+    known = {path: spent[_name(config, path)][0] for path in files if _name(config, path) in spent}
     sizes = {path: path.stat().st_size for path in files}
     known_size = sum(sizes[path] for path in known)
     per_byte = sum(known.values()) / known_size if known and known_size else 1.0
@@ -154,11 +175,26 @@ def pytest_sessionfinish(session, exitstatus):
         return
     if config.getoption("keyword") or config.getoption("maxfail"):
         return
+    # Each process writes a record of its own, holding what was known before its run began (which the
+    # others of the run still go by) and what it measured now; then records of earlier runs can go.
+    started = _started(config)
+    measured = time.time()
+    kept = {file: [known] for file, known in _measured_before(started).items()}
+    for file, seconds in spent.items():
+        kept.setdefault(file, []).append([round(seconds, 4), measured])
     folder = _record_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    record = folder / f"share-{shard[0]}.json"
-    measured = time.time()
-    kept = _read(record) | {file: [round(seconds, 4), measured] for file, seconds in spent.items()}
+    record = folder / f"{started!r}-{shard[0]}.json"
     partial = record.with_suffix(f".{os.getpid()}.partial")
     partial.write_text(json.dumps(dict(sorted(kept.items()))))
     partial.replace(record)
+    for earlier in folder.glob("*.json"):
+        if _run_began(earlier) < started:
+            earlier.unlink(missing_ok=True)
+
+
+def _run_began(record: Path) -> float:
+    try:
+        return float(record.stem.split("-")[0])
+    except ValueError:
+        return 0.0  # not one of ours by name (an older layout): let it go
