@@ -14,6 +14,7 @@ Archive lines (a date and a title) are simply rendered again.
 """
 
 import threading
+import time
 from dataclasses import dataclass
 from hashlib import md5
 from itertools import groupby
@@ -70,22 +71,59 @@ def hit_page(request, results, per_page: int) -> Page:
     cards and the counts (no entry of the count's own): with the file cache each write lists every file
     of its folder, and a word searched for the first time is such a write (hence :func:`hits_cache`). The
     page's own query brings the count, so a later page needs no other. A page past the end is a 404 (and
-    is not stored).
+    is not stored). Readers asking for the same page at once wait for one of them to build it.
     """
     number = page_number(request)
     key = versioned_key("hits", results.cache_key, per_page, number)
     kept = hits_cache()
     stored = kept.get(key)
     if stored is None:
-        hits = results[(number - 1) * per_page : number * per_page]
-        if number > 1 and not hits:
-            raise Http404("No such page.")
-        stored = (results.count(), _hit_cards(hits), results.matching())
-        if stored[0]:  # nothing found is cheap to find again: made-up words fill no cache
-            kept.set(key, stored, PAGE_TIMEOUT)
+
+        def build():
+            hits = results[(number - 1) * per_page : number * per_page]
+            if number > 1 and not hits:
+                raise Http404("No such page.")
+            return (results.count(), _hit_cards(hits), results.matching())
+
+        stored = _built_once(kept, key, build)
     count, cards, matching = stored
     results.matching_known(matching)
     return page_of(results, cards, number, per_page, count)
+
+
+# A word's first search after a change is often asked for by several readers at once (a popular word right
+# after a new post, two tabs): one request ranks and draws the page while the others wait for it, rather
+# than each doing the same work on the same cores. The mark is the cache's add(): atomic on Redis; the
+# file cache may let two through at the same instant, which costs only what it did before the mark.
+BUILDING_SECONDS = 10  # a mark left by a request that died is ignored after this
+WAIT_POLLS = 200  # the others look for the page every WAIT_STEP seconds, for a second at most, then build it
+WAIT_STEP = 0.005
+
+
+def _pause():
+    time.sleep(WAIT_STEP)
+
+
+def _built_once(kept, key: str, build):
+    """``build()``, kept under ``key`` unless nothing was found; built by one request where several ask at once."""
+    mark = f"{key}:building"
+    if not kept.add(mark, True, BUILDING_SECONDS):
+        for _poll in range(WAIT_POLLS):
+            _pause()
+            stored = kept.get(key)
+            if stored is not None:
+                return stored
+            if kept.get(mark) is None:
+                break  # the other found nothing worth keeping (made-up words are not kept), or failed
+        mark = None
+    try:
+        stored = build()
+        if stored[0]:  # nothing found is cheap to find again: made-up words fill no cache
+            kept.set(key, stored, PAGE_TIMEOUT)
+    finally:
+        if mark:
+            kept.delete(mark)
+    return stored
 
 
 def hits_cache():

@@ -89,3 +89,74 @@ def test_the_file_caches_search_folder_is_inside_the_caches_own(tmp_path):
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
     assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path)]
+
+
+@pytest.fixture
+def kept_page(client, member, pebbles, writes):
+    """The key and the kept page of a member's first search for "pebble", taken out of the cache again."""
+    from blog.cards import hits_cache
+
+    client.force_login(member)
+    writes.clear()
+    html = client.get("/search/", {"q": "pebble"}).content.decode()
+    (key,) = [key for key in writes if ":hits:" in key]
+    kept = hits_cache()
+    stored = kept.get(key)
+    kept.delete(key)
+    return {"key": key, "stored": stored, "html": html, "kept": kept}
+
+
+def test_a_search_another_request_is_ranking_waits_for_its_page(
+    client, kept_page, monkeypatch, django_assert_num_queries
+):
+    """Two readers asking for a word's first search at once: the second takes the page the first keeps."""
+    from blog import cards
+
+    kept, key = kept_page["kept"], kept_page["key"]
+    assert kept.add(f"{key}:building", True, 10)  # the first reader is ranking it
+    pauses = []
+
+    def other_request_keeps_it():
+        pauses.append(1)
+        if len(pauses) == 2:
+            kept.set(key, kept_page["stored"], 60)
+
+    monkeypatch.setattr(cards, "_pause", other_request_keeps_it)
+    with django_assert_num_queries(0):  # no ranking, no posts (the member's saved state is kept already)
+        html = client.get("/search/", {"q": "pebble"}).content.decode()
+    assert "12 essays found" in html and len(pauses) == 2
+
+
+def test_a_search_whose_other_request_failed_is_ranked_by_the_one_waiting(client, kept_page, monkeypatch):
+    from blog import cards
+
+    kept, key = kept_page["kept"], kept_page["key"]
+    mark = f"{key}:building"
+    kept.add(mark, True, 10)
+    monkeypatch.setattr(cards, "_pause", lambda: kept.delete(mark))  # it ended without keeping a page
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert kept.get(key) is not None and kept.get(mark) is None
+
+
+def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, kept_page, monkeypatch):
+    from blog import cards
+
+    kept, key = kept_page["kept"], kept_page["key"]
+    kept.add(f"{key}:building", True, 10)  # its request died; the mark outlives it until its timeout
+    pauses = []
+    monkeypatch.setattr(cards, "_pause", lambda: pauses.append(1))
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert len(pauses) == cards.WAIT_POLLS and kept.get(key) is not None
+
+
+def test_no_mark_is_left_by_a_search_nothing_or_a_page_past_the_end(client, member, pebbles, monkeypatch):
+    from blog.cards import hits_cache
+
+    kept, marks = hits_cache(), []
+    real_add = kept.add
+    monkeypatch.setattr(kept, "add", lambda key, *args, **kwargs: marks.append(key) or real_add(key, *args, **kwargs))
+    client.force_login(member)
+    for query in ({"q": "pebble"}, {"q": "zzqxv"}, {"q": "pebble", "page": "9"}):
+        client.get("/search/", query)
+    marks = [key for key in marks if key.endswith(":building")]  # the default cache's other uses aside
+    assert len(marks) == 3 and all(kept.get(key) is None for key in marks)
