@@ -13,7 +13,6 @@ each post as it is (see ``_hit_parts``), and the snippet is put in by templates/
 Archive lines (a date and a title) are simply rendered again.
 """
 
-import threading
 import time
 from dataclasses import dataclass
 from hashlib import md5
@@ -29,6 +28,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 
 from blog.caching import PAGE_TIMEOUT, cached_count, card_version, versioned_key
+from blog.drawn import Drawn
 from blog.pagination import page_number, page_of, paginate
 
 
@@ -188,17 +188,16 @@ def _card_parts(post, tags=None, *, hit: bool = False) -> tuple[SafeString, Safe
 
 # A hit card's parts but its snippet, keyed by everything they show (and the script prefix, which their links
 # carry): a post edited or retagged is drawn again. A post is found by many words and paged through, so
-# many hits of a word's first search are drawn already. Oldest out first; a handful of MB at most.
-_drawn_hits: dict[tuple, tuple[SafeString, SafeString]] = {}
+# many hits of a word's first search are drawn already. A handful of MB at most.
 DRAWN_HITS = 2048
-_drawn_hits_lock = threading.Lock()
+_drawn_hits = Drawn(DRAWN_HITS)
 
 
 def _hit_parts(post, tags) -> tuple[SafeString, SafeString]:
     """``_card_parts`` of a hit, drawn once per process while it is unchanged (debug mode: every time)."""
     if settings.DEBUG:
         return _card_parts(post, tags, hit=True)
-    key = (
+    case = (
         get_script_prefix(),
         post.pk,
         post.slug,
@@ -207,14 +206,7 @@ def _hit_parts(post, tags) -> tuple[SafeString, SafeString]:
         post.reading_minutes,
         *sorted((tag.pk, tag.name, tag.slug) for tag in tags),  # the query gives them in no set order
     )
-    parts = _drawn_hits.get(key)
-    if parts is None:
-        parts = _card_parts(post, tags, hit=True)
-        with _drawn_hits_lock:  # threads may share the process: one of them evicts at a time
-            if len(_drawn_hits) >= DRAWN_HITS:
-                del _drawn_hits[next(iter(_drawn_hits))]
-            _drawn_hits[key] = parts
-    return parts
+    return _drawn_hits.get(case, lambda: _card_parts(post, tags, hit=True))
 
 
 def _hit_cards(hits) -> list[Card]:

@@ -13,9 +13,7 @@ readers (whose pages the page cache keeps whole) and debug mode get it drawn who
 
 import re
 import secrets
-import threading
 import uuid
-from collections import OrderedDict
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -23,6 +21,7 @@ from django.urls import get_script_prefix
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from blog.drawn import Drawn
 from responses.forms import EditForm, ResponseForm
 
 SECTION = "responses/section.html"
@@ -36,19 +35,12 @@ _TOKEN, _KEY, _THREADS, _RESPOND = (
 )
 _STAND_INS = re.compile("(" + "|".join((_TOKEN, _KEY, _THREADS, _RESPOND)) + ")")
 
-_kept: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_kept = Drawn(KEPT_CASES)  # each case's drawing, split at the stand-ins
 
 
 def _put_together(case: tuple, draw, values: dict) -> str:
     """What ``draw()`` (given the stand-ins) draws for ``case``, kept, with ``values`` in the stand-ins' places."""
-    parts = _kept.get(case)
-    if parts is None:
-        parts = _STAND_INS.split(draw())
-        with _lock:
-            _kept[case] = parts
-            while len(_kept) > KEPT_CASES:
-                _kept.popitem(last=False)
+    parts = _kept.get(case, lambda: _STAND_INS.split(draw()))
     # The even parts are the template's own output (already escaped); the odd ones are stand-ins, whose
     # values format_html_join escapes unless they are HTML drawn for this request (the threads, the member's part).
     return format_html_join(

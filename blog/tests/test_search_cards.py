@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from blog import cards
 from blog.caching import content_version
+from blog.drawn import Drawn
 from blog.models import Post
 from blog.tests.factories import PostFactory
 
@@ -33,7 +34,7 @@ def drawn(monkeypatch):
         return real(post, tags, hit=hit)
 
     monkeypatch.setattr(cards, "_card_parts", counting)
-    monkeypatch.setattr(cards, "_drawn_hits", {})
+    monkeypatch.setattr(cards, "_drawn_hits", Drawn(cards.DRAWN_HITS))
     return seen
 
 
@@ -119,7 +120,7 @@ def test_links_carry_the_script_prefix_they_were_drawn_under(client, drawn):
 
 
 def test_the_kept_parts_are_bounded(client, drawn, monkeypatch):
-    monkeypatch.setattr(cards, "DRAWN_HITS", 3)
+    monkeypatch.setattr(cards, "_drawn_hits", Drawn(3))
     for i in range(5):
         PostFactory(title=f"Fern {i}", body="fern", days_ago=i + 1)
     client.get("/search/", {"q": "fern"})

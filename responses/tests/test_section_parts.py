@@ -183,7 +183,7 @@ def test_after_a_members_page_nothing_kept_here_holds_their_token_key_or_words()
     html = client.get(post.get_absolute_url()).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
     kept = "".join(itertools.chain.from_iterable(section_parts._kept.values()))  # noqa: SLF001
-    assert {case[0] for case in section_parts._kept} == {"member", "frame"}  # noqa: SLF001
+    assert {case[0] for case in section_parts._kept.cases()} == {"member", "frame"}  # noqa: SLF001
     assert token not in kept and KEY.findall(html)[0] not in kept and "Ann's own words" not in kept
     assert "Ann's own words" in html
 
