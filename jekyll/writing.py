@@ -112,6 +112,7 @@ class Writer:
             OldUrl.objects.bulk_create([OldUrl(path=url, post=post) for url in item.new_urls], ignore_conflicts=True)
         if item.tags_changed:
             found: dict[str, Tag] = {}
+            self.tags.load(item.parsed.tags, found)
             post.tags.set(self.tags.get(item.parsed.tags, found))
             self.tags.remember(found)
 
@@ -256,8 +257,9 @@ class Tags:
         or another name of the batch has it) is left to :meth:`get`, which makes it as taggit does.
         Names differing only in letter case share the tag made for the first, as taggit's lookup would find it.
         """
-        wanted = [name for name in dict.fromkeys(names) if name.isascii() and name not in self.known]
-        wanted = [name for name in wanted if name not in found]
+        wanted = [
+            name for name in dict.fromkeys(names) if name.isascii() and name not in self.known and name not in found
+        ]
         for first in range(0, len(wanted), TAGS_AT_ONCE):
             self._load(wanted[first : first + TAGS_AT_ONCE], found)
 
@@ -301,9 +303,8 @@ class Tags:
 
     def get(self, names: Iterable[str], found: dict[str, Tag]) -> list[Tag]:
         """The tags for ``names`` (each once). Tags looked up or made go in ``found``, to :meth:`remember`
-        once they are saved with their posts."""
-        names = list(names)
-        self.load(names, found)
+        once they are saved with their posts. Callers :meth:`load` first, a batch's names or a file's at once;
+        what is left is looked up and made here one by one."""
         tags: dict[int, Tag] = {}
         for name in names:
             tag = self.known.get(name) or found.get(name)
