@@ -79,8 +79,11 @@ def log_in(context, user, base_url: str) -> None:
     from django.conf import settings
     from django.test import Client
 
+    from e2e.serial import one_at_a_time
+
     client = Client()
-    client.force_login(user)
+    with one_at_a_time():  # a login is several statements: none of a request's may come between them
+        client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 

@@ -22,6 +22,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from accounts.tests.factories import PASSWORD  # noqa: E402
 from e2e.browser import AXE_URL_PATH, WIDTHS, chromium_missing, launch, log_in, serve_axe  # noqa: E402
 from e2e.demo import create_demo_content  # noqa: E402
+from e2e.serial import serialised  # noqa: E402
 
 
 @pytest.hookimpl(trylast=True)
@@ -53,6 +54,13 @@ def browser():
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _one_database_user_at_a_time():
+    """The live server's requests and the test's own queries take turns (see ``e2e.serial``)."""
+    with serialised():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
 from PIL import Image as PillowImage
 from playwright.sync_api import expect
 
@@ -75,11 +74,8 @@ def shot(page, name):
 def wait_for(page, condition, *, tries=50):
     """A beacon sent as a tab closed reaches the server on its own time: wait for it, five seconds at most."""
     for _ in range(tries):
-        try:
-            if condition():
-                return
-        except OperationalError:  # the in-memory test database is locked while the server writes
-            pass
+        if condition():
+            return
         page.wait_for_timeout(100)
     raise AssertionError("the autosave never arrived")
 

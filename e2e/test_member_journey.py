@@ -47,6 +47,8 @@ def test_member_journey_with_a_mouse(page, demo_posts, django_user_model, mailou
 
     # …and one from the essay itself.
     page.get_by_role("link", name=from_post.title, exact=True).click()
+    # Clicked before save.js runs, the form posts the old way and the page reloads without a word.
+    page.wait_for_url(f"**{from_post.get_absolute_url()}")
     page.locator(".post-actions").get_by_role("button", name="Save").click()
     expect(page.locator(".post-actions .save-button")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#live-region")).to_contain_text("Saved")
