@@ -200,6 +200,25 @@ def _fast_and_isolated(_media_folders, _file_cache_where_tested):
         yield
 
 
+@pytest.fixture(scope="module")
+def module_db(request, django_db_setup, django_db_blocker):
+    """The database open for a module's own data, made once and rolled back after its last test.
+
+    For rows that every test of a module only reads (the plan tests' 200 posts): a module fixture that
+    takes this makes them in a transaction around the module, and each test's own transaction is then a
+    savepoint inside it, rolled back as usual. A test that commits cannot run inside it, so a module
+    holding one is refused.
+    """
+    from django.db import transaction
+
+    committing = [item.nodeid for item in request.session.items if item.path == request.path and _commits(item)]
+    if committing:
+        pytest.fail(f"module_db rolls back around the whole module, but these tests commit: {committing}")
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def post(db):
     """One published post with one tag."""
@@ -227,9 +246,9 @@ def other_member(db):
 def member_client(member):
     from django.test import Client
 
-    client = Client()
-    client.force_login(member)
-    return client
+    from accounts.tests.helpers import logged_in
+
+    return logged_in(Client(), member)
 
 
 @pytest.fixture
@@ -237,9 +256,9 @@ def csrf_client(member):
     """A logged-in client that, like a browser, must prove every POST with a CSRF token."""
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
-    return client
+    from accounts.tests.helpers import logged_in
+
+    return logged_in(Client(enforce_csrf_checks=True), member)
 
 
 @pytest.fixture
@@ -257,8 +276,9 @@ def editor(db):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    from accounts.tests.helpers import logged_in
+
+    return logged_in(client, editor)
 
 
 @pytest.fixture

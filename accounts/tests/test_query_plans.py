@@ -4,6 +4,7 @@ posts or taggings, however many members and pieces there are (how: blog/tests/pl
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from accounts import saved_pieces
 from accounts.models import Favourite
@@ -12,8 +13,10 @@ from blog.tests.plans import assert_no_full_scan, make_posts_and_tags
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def data(django_user_model):
+@pytest.fixture(scope="module")
+def data(module_db):
+    """Made once: every test here only reads it (and plans queries over it)."""
+    django_user_model = get_user_model()
     posts, tags = make_posts_and_tags()
     member = django_user_model.objects.create_user(email="m@example.org", password="pw")
     others = [django_user_model.objects.create_user(email=f"o{i}@example.org", password="pw") for i in range(5)]

@@ -13,8 +13,9 @@ from blog.tests.plans import POSTGRES_FULL_SCAN, SQLITE_FULL_SCAN, assert_no_ful
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def data():
+@pytest.fixture(scope="module")
+def data(module_db):
+    """Made once: every test here only reads it (and plans queries over it)."""
     posts, tags = make_posts_and_tags()
     return {"tag": tags[3], "post_ids": [post.pk for post in posts[:10]]}
 
