@@ -246,9 +246,9 @@ def other_member(db):
 def member_client(member):
     from django.test import Client
 
-    from accounts.tests.helpers import logged_in
-
-    return logged_in(Client(), member)
+    client = Client()
+    client.force_login(member)
+    return client
 
 
 @pytest.fixture
@@ -256,9 +256,9 @@ def csrf_client(member):
     """A logged-in client that, like a browser, must prove every POST with a CSRF token."""
     from django.test import Client
 
-    from accounts.tests.helpers import logged_in
-
-    return logged_in(Client(enforce_csrf_checks=True), member)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    return client
 
 
 @pytest.fixture
@@ -276,9 +276,8 @@ def editor(db):
 
 @pytest.fixture
 def editor_client(client, editor):
-    from accounts.tests.helpers import logged_in
-
-    return logged_in(client, editor)
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture
