@@ -71,24 +71,37 @@ def hit_page(request, results, per_page: int) -> Page:
     cards and the counts (no entry of the count's own): with the file cache each write lists every file
     of its folder, and a word searched for the first time is such a write (hence :func:`hits_cache`). The
     page's own query brings the count, so a later page needs no other. A page past the end is a 404 (and
-    is not stored). Readers asking for the same page at once wait for one of them to build it.
+    is not stored). Readers asking for the same page at once wait for one of them to build it. Each worker
+    also keeps the pages it has used, under the same key (``_pages_of_hits``).
     """
     number = page_number(request)
     key = versioned_key("hits", results.cache_key, per_page, number)
-    kept = hits_cache()
-    stored = kept.get(key)
+    stored = _pages_of_hits.find(key)
     if stored is None:
+        kept = hits_cache()
+        stored = kept.get(key)
+        if stored is None:
 
-        def build():
-            hits = results[(number - 1) * per_page : number * per_page]
-            if number > 1 and not hits:
-                raise Http404("No such page.")
-            return (results.count(), _hit_cards(hits), results.matching())
+            def build():
+                hits = results[(number - 1) * per_page : number * per_page]
+                if number > 1 and not hits:
+                    raise Http404("No such page.")
+                return (results.count(), _hit_cards(hits), results.matching())
 
-        stored = _built_once(kept, key, build)
+            stored = _built_once(kept, key, build)
+        if stored[0]:
+            _pages_of_hits.keep(key, stored)
     count, cards, matching = stored
     results.matching_known(matching)
     return page_of(results, cards, number, per_page, count)
+
+
+# Pages of hits kept in the worker too, under the same key: it holds the content version, which every request
+# reads from the shared cache, so a write in any process is a new key here (the old page is never shown again,
+# and ages out). Cards only, shared by every reader: nothing of a member's, no CSRF token. A word searched again
+# (the next page, another member, the same reader going back) then costs no file read. A few MB at most.
+KEPT_HIT_PAGES = 256
+_pages_of_hits = Drawn(KEPT_HIT_PAGES)
 
 
 # A word's first search after a change is often asked for by several readers at once (a popular word right

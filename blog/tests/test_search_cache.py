@@ -91,9 +91,17 @@ def test_the_file_caches_search_folder_is_inside_the_caches_own(tmp_path):
     assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path)]
 
 
+def forget_pages_kept_in_this_process():
+    """As another worker would be: it has kept no page of hits in its memory."""
+    from blog import cards
+
+    cards._pages_of_hits.clear()  # noqa: SLF001 - our own store, emptied as another worker's would be
+
+
 @pytest.fixture
 def kept_page(client, member, pebbles, writes):
-    """The key and the kept page of a member's first search for "pebble", taken out of the cache again."""
+    """The key and the kept page of a member's first search for "pebble", taken out of the cache again
+    (and out of this process's memory: the next request is as if served by another worker)."""
     from blog.cards import hits_cache
 
     client.force_login(member)
@@ -103,6 +111,7 @@ def kept_page(client, member, pebbles, writes):
     kept = hits_cache()
     stored = kept.get(key)
     kept.delete(key)
+    forget_pages_kept_in_this_process()
     return {"key": key, "stored": stored, "html": html, "kept": kept}
 
 
@@ -160,3 +169,59 @@ def test_no_mark_is_left_by_a_search_nothing_or_a_page_past_the_end(client, memb
         client.get("/search/", query)
     marks = [key for key in marks if key.endswith(":building")]  # the default cache's other uses aside
     assert len(marks) == 3 and all(kept.get(key) is None for key in marks)
+
+
+def test_a_worker_keeps_a_page_of_hits_it_has_used_and_reads_no_file_for_it(client, member, pebbles, monkeypatch):
+    from blog.cards import hits_cache
+
+    client.force_login(member)
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    kept, reads = hits_cache(), []
+    real_get = kept.get
+    monkeypatch.setattr(kept, "get", lambda key, *args, **kwargs: reads.append(key) or real_get(key, *args, **kwargs))
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert [key for key in reads if ":hits:" in key] == []
+    forget_pages_kept_in_this_process()  # another worker: the shared cache's page, read once, then its own
+    for _ in range(2):
+        assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert len([key for key in reads if ":hits:" in key]) == 1
+
+
+def test_a_write_made_in_another_process_is_seen_by_a_worker_that_kept_the_page(client, member, pebbles):
+    """Another process renames a post and moves the content version in the shared cache: this worker's kept
+    page is under the old version, so the next request ranks again and shows the new title."""
+    from blog.caching import bump_content_version
+    from blog.models import Post
+
+    client.force_login(member)
+    assert "Pebble 11<" in client.get("/search/", {"q": "pebble"}).content.decode()
+    # As another process writes: no signal in this one, only the shared version moves.
+    Post.objects.filter(pk=pebbles[-1].pk).update(title="Pebble eleven")
+    bump_content_version()
+    html = client.get("/search/", {"q": "pebble"}).content.decode()
+    assert "Pebble eleven<" in html and "Pebble 11<" not in html
+
+
+def test_a_search_that_found_nothing_or_a_page_past_the_end_is_not_kept_in_the_worker(client, member, pebbles):
+    from blog import cards
+
+    client.force_login(member)
+    forget_pages_kept_in_this_process()
+    client.get("/search/", {"q": "zzqxv"})
+    assert client.get("/search/", {"q": "pebble", "page": "9"}).status_code == 404
+    assert len(cards._pages_of_hits) == 0  # noqa: SLF001 - our own store, measured
+    client.get("/search/", {"q": "pebble"})
+    assert len(cards._pages_of_hits) == 1  # noqa: SLF001 - our own store, measured
+
+
+def test_the_pages_a_worker_keeps_are_bounded(client, member, pebbles, monkeypatch):
+    from blog import cards
+    from blog.drawn import Drawn
+
+    monkeypatch.setattr(cards, "_pages_of_hits", Drawn(2))
+    client.force_login(member)
+    for number in ("1", "2"):
+        client.get("/search/", {"q": "pebble", "page": number})
+    PostFactory(title="Pebble new", body="pebble")  # a new version: a third key
+    assert "13 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert len(cards._pages_of_hits) == 2  # noqa: SLF001 - our own store, measured
