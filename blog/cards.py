@@ -102,6 +102,9 @@ def hit_page(request, results, per_page: int) -> Page:
 # (the next page, another member, the same reader going back) then costs no file read. A few MB at most.
 KEPT_HIT_PAGES = 256
 _pages_of_hits = Drawn(KEPT_HIT_PAGES)
+# The same for pages of cards (home, a tag, the archive): fewer, and read by every member request of them.
+KEPT_CARD_PAGES = 128
+_pages_of_cards = Drawn(KEPT_CARD_PAGES)
 
 
 # A word's first search after a change is often asked for by several readers at once (a popular word right
@@ -177,14 +180,19 @@ def _archive_groups(posts) -> list:
 
 
 def _cached_page(request, per_page: int, build, *key_parts, keep_empty: bool = True) -> Page:
-    """``build()`` (the count and a page of cards) kept under the content version (if empty, only if ``keep_empty``)."""
+    """``build()`` (the count and a page of cards) kept under the content version (if empty, only if ``keep_empty``),
+    in the shared cache and in this worker (``_pages_of_cards``)."""
     number = page_number(request)
     key = versioned_key("cards", *key_parts, per_page, number)
-    stored = cache.get(key)
+    stored = _pages_of_cards.find(key)
     if stored is None:
-        stored = build()
+        stored = cache.get(key)
+        if stored is None:
+            stored = build()
+            if stored[0] or keep_empty:
+                cache.set(key, stored, PAGE_TIMEOUT)
         if stored[0] or keep_empty:
-            cache.set(key, stored, PAGE_TIMEOUT)
+            _pages_of_cards.keep(key, stored)
     count, cards = stored
     # The page's rows and count are known: the paginator needs no list of its own.
     return page_of((), cards, number, per_page, count)
