@@ -122,14 +122,14 @@ def _pause():
 
 def _built_once(kept, key: str, build):
     """``build()``, kept under ``key`` unless nothing was found; built by one request where several ask at once."""
-    mark = f"{key}:building"
-    if not kept.add(mark, True, BUILDING_SECONDS):
+    marks, mark = building_cache(), f"{key}:building"
+    if not marks.add(mark, True, BUILDING_SECONDS):
         for _poll in range(WAIT_POLLS):
             _pause()
             stored = kept.get(key)
             if stored is not None:
                 return stored
-            if kept.get(mark) is None:
+            if marks.get(mark) is None:
                 break  # the other found nothing worth keeping (made-up words are not kept), or failed
         mark = None
     try:
@@ -138,7 +138,7 @@ def _built_once(kept, key: str, build):
             kept.set(key, stored, PAGE_TIMEOUT)
     finally:
         if mark:
-            kept.delete(mark)
+            marks.delete(mark)
     return stored
 
 
@@ -146,6 +146,12 @@ def hits_cache():
     """Where pages of hits are kept: the cache named "search" if the site has one (config/settings.py), else
     the default."""
     return caches["search"] if "search" in settings.CACHES else cache
+
+
+def building_cache():
+    """Where the marks of pages being built go: the cache named "search-building" if the site has one (a file
+    cache's folder of its own, so that a mark's write lists a few files, not every page's), else the pages'."""
+    return caches["search-building"] if "search-building" in settings.CACHES else hits_cache()
 
 
 def archive_page(request, posts, per_page: int) -> Page:

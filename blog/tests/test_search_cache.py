@@ -78,17 +78,39 @@ def test_pages_of_hits_go_to_the_search_cache_when_the_site_has_one(client, memb
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
 
 
+def test_the_marks_of_pages_being_built_go_to_their_own_cache_when_the_site_has_one(
+    client, member, pebbles, settings, monkeypatch
+):
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    names = ("default", "search", "search-building")
+    settings.CACHES = {name: {"BACKEND": locmem, "LOCATION": f"marks-{name}"} for name in names}
+    added = {name: [] for name in names}
+    for name in names:
+        real_add = caches[name].add
+        monkeypatch.setattr(
+            caches[name],
+            "add",
+            lambda key, *a, into=added[name], real=real_add, **k: into.append(key) or real(key, *a, **k),
+        )
+    client.force_login(member)
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    (mark,) = added["search-building"]
+    assert mark.endswith(":building") and caches["search-building"].get(mark) is None
+    assert not [key for key in added["search"] + added["default"] if key.endswith(":building")]
+
+
 def test_the_file_caches_search_folder_is_inside_the_caches_own(tmp_path):
     """As a site without Redis is set up (a fresh process reads the settings): pages of hits apart, in a folder."""
     import subprocess
     import sys
     from pathlib import Path
 
-    code = "from django.conf import settings as s; print(*(s.CACHES[n]['LOCATION'] for n in ('search', 'default')))"
+    names = "('search', 'default', 'search-building')"
+    code = f"from django.conf import settings as s; print(*(s.CACHES[n]['LOCATION'] for n in {names}))"
     env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
-    assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path)]
+    assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path), str(tmp_path / "search" / "building")]
 
 
 def forget_pages_kept_in_this_process():
@@ -102,7 +124,7 @@ def forget_pages_kept_in_this_process():
 def kept_page(client, member, pebbles, writes):
     """The key and the kept page of a member's first search for "pebble", taken out of the cache again
     (and out of this process's memory: the next request is as if served by another worker)."""
-    from blog.cards import hits_cache
+    from blog.cards import building_cache, hits_cache
 
     client.force_login(member)
     writes.clear()
@@ -112,7 +134,7 @@ def kept_page(client, member, pebbles, writes):
     stored = kept.get(key)
     kept.delete(key)
     forget_pages_kept_in_this_process()
-    return {"key": key, "stored": stored, "html": html, "kept": kept}
+    return {"key": key, "stored": stored, "html": html, "kept": kept, "marks": building_cache()}
 
 
 def test_a_search_another_request_is_ranking_waits_for_its_page(
@@ -122,7 +144,7 @@ def test_a_search_another_request_is_ranking_waits_for_its_page(
     from blog import cards
 
     kept, key = kept_page["kept"], kept_page["key"]
-    assert kept.add(f"{key}:building", True, 10)  # the first reader is ranking it
+    assert kept_page["marks"].add(f"{key}:building", True, 10)  # the first reader is ranking it
     pauses = []
 
     def other_request_keeps_it():
@@ -139,19 +161,19 @@ def test_a_search_another_request_is_ranking_waits_for_its_page(
 def test_a_search_whose_other_request_failed_is_ranked_by_the_one_waiting(client, kept_page, monkeypatch):
     from blog import cards
 
-    kept, key = kept_page["kept"], kept_page["key"]
+    kept, marks, key = kept_page["kept"], kept_page["marks"], kept_page["key"]
     mark = f"{key}:building"
-    kept.add(mark, True, 10)
-    monkeypatch.setattr(cards, "_pause", lambda: kept.delete(mark))  # it ended without keeping a page
+    marks.add(mark, True, 10)
+    monkeypatch.setattr(cards, "_pause", lambda: marks.delete(mark))  # it ended without keeping a page
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
-    assert kept.get(key) is not None and kept.get(mark) is None
+    assert kept.get(key) is not None and marks.get(mark) is None
 
 
 def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, kept_page, monkeypatch):
     from blog import cards
 
     kept, key = kept_page["kept"], kept_page["key"]
-    kept.add(f"{key}:building", True, 10)  # its request died; the mark outlives it until its timeout
+    kept_page["marks"].add(f"{key}:building", True, 10)  # its request died; the mark outlives it until its timeout
     pauses = []
     monkeypatch.setattr(cards, "_pause", lambda: pauses.append(1))
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
@@ -159,9 +181,9 @@ def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, ke
 
 
 def test_no_mark_is_left_by_a_search_nothing_or_a_page_past_the_end(client, member, pebbles, monkeypatch):
-    from blog.cards import hits_cache
+    from blog.cards import building_cache
 
-    kept, marks = hits_cache(), []
+    kept, marks = building_cache(), []
     real_add = kept.add
     monkeypatch.setattr(kept, "add", lambda key, *args, **kwargs: marks.append(key) or real_add(key, *args, **kwargs))
     client.force_login(member)
