@@ -13,6 +13,7 @@ each post as it is (see ``_hit_parts``), and the snippet is put in by templates/
 Archive lines (a date and a title) are simply rendered again.
 """
 
+import secrets
 import time
 from dataclasses import dataclass
 from hashlib import md5
@@ -140,6 +141,28 @@ def _built_once(kept, key: str, build):
         if mark:
             marks.delete(mark)
     return stored
+
+
+# A page of hits' list as drawn for every reader, split where each card's Save button goes (the button is the
+# request's own: its member's saved state, the CSRF token, the page to come back to). Kept per process for each
+# page of cards and script prefix, like the page itself: a member's kept page then draws ten buttons, not ten
+# cards. The stand-in is new in each process, so no title or snippet can be taken for one.
+_SAVE_STAND_IN = f"save-button-{secrets.token_hex(16)}"
+_drawn_hit_lists = Drawn(KEPT_HIT_PAGES)
+
+
+def hit_list(cards) -> list[tuple[SafeString, Card | None]]:
+    """``cards`` as templates/includes/hit_list.html draws them: each piece of HTML, then the card whose Save
+    button follows it (None after the last). Debug mode draws it every time."""
+    cards = list(cards)
+
+    def draw() -> list[SafeString]:
+        html = render_to_string("includes/hit_list.html", {"hits": cards, "save_stand_in": _SAVE_STAND_IN})
+        # The template's own output, cut at the stand-ins: each piece is as safe as the whole.
+        return [SafeString(piece) for piece in html.split(_SAVE_STAND_IN)]
+
+    pieces = draw() if settings.DEBUG else _drawn_hit_lists.get((get_script_prefix(), *cards), draw)
+    return list(zip(pieces, [*cards, None], strict=True))
 
 
 def hits_cache():
