@@ -13,6 +13,7 @@ each post as it is (see ``_hit_parts``), and the snippet is put in by templates/
 Archive lines (a date and a title) are simply rendered again.
 """
 
+import secrets
 import time
 from dataclasses import dataclass
 from hashlib import md5
@@ -71,24 +72,40 @@ def hit_page(request, results, per_page: int) -> Page:
     cards and the counts (no entry of the count's own): with the file cache each write lists every file
     of its folder, and a word searched for the first time is such a write (hence :func:`hits_cache`). The
     page's own query brings the count, so a later page needs no other. A page past the end is a 404 (and
-    is not stored). Readers asking for the same page at once wait for one of them to build it.
+    is not stored). Readers asking for the same page at once wait for one of them to build it. Each worker
+    also keeps the pages it has used, under the same key (``_pages_of_hits``).
     """
     number = page_number(request)
     key = versioned_key("hits", results.cache_key, per_page, number)
-    kept = hits_cache()
-    stored = kept.get(key)
+    stored = _pages_of_hits.find(key)
     if stored is None:
+        kept = hits_cache()
+        stored = kept.get(key)
+        if stored is None:
 
-        def build():
-            hits = results[(number - 1) * per_page : number * per_page]
-            if number > 1 and not hits:
-                raise Http404("No such page.")
-            return (results.count(), _hit_cards(hits), results.matching())
+            def build():
+                hits = results[(number - 1) * per_page : number * per_page]
+                if number > 1 and not hits:
+                    raise Http404("No such page.")
+                return (results.count(), _hit_cards(hits), results.matching())
 
-        stored = _built_once(kept, key, build)
+            stored = _built_once(kept, key, build)
+        if stored[0]:
+            _pages_of_hits.keep(key, stored)
     count, cards, matching = stored
     results.matching_known(matching)
     return page_of(results, cards, number, per_page, count)
+
+
+# Pages of hits kept in the worker too, under the same key: it holds the content version, which every request
+# reads from the shared cache, so a write in any process is a new key here (the old page is never shown again,
+# and ages out). Cards only, shared by every reader: nothing of a member's, no CSRF token. A word searched again
+# (the next page, another member, the same reader going back) then costs no file read. A few MB at most.
+KEPT_HIT_PAGES = 256
+_pages_of_hits = Drawn(KEPT_HIT_PAGES)
+# The same for pages of cards (home, a tag, the archive): fewer, and read by every member request of them.
+KEPT_CARD_PAGES = 128
+_pages_of_cards = Drawn(KEPT_CARD_PAGES)
 
 
 # A word's first search after a change is often asked for by several readers at once (a popular word right
@@ -106,14 +123,14 @@ def _pause():
 
 def _built_once(kept, key: str, build):
     """``build()``, kept under ``key`` unless nothing was found; built by one request where several ask at once."""
-    mark = f"{key}:building"
-    if not kept.add(mark, True, BUILDING_SECONDS):
+    marks, mark = building_cache(), f"{key}:building"
+    if not marks.add(mark, True, BUILDING_SECONDS):
         for _poll in range(WAIT_POLLS):
             _pause()
             stored = kept.get(key)
             if stored is not None:
                 return stored
-            if kept.get(mark) is None:
+            if marks.get(mark) is None:
                 break  # the other found nothing worth keeping (made-up words are not kept), or failed
         mark = None
     try:
@@ -122,14 +139,42 @@ def _built_once(kept, key: str, build):
             kept.set(key, stored, PAGE_TIMEOUT)
     finally:
         if mark:
-            kept.delete(mark)
+            marks.delete(mark)
     return stored
+
+
+# A page of hits' list as drawn for every reader, split where each card's Save button goes (the button is the
+# request's own: its member's saved state, the CSRF token, the page to come back to). Kept per process for each
+# page of cards and script prefix, like the page itself: a member's kept page then draws ten buttons, not ten
+# cards. The stand-in is new in each process, so no title or snippet can be taken for one.
+_SAVE_STAND_IN = f"save-button-{secrets.token_hex(16)}"
+_drawn_hit_lists = Drawn(KEPT_HIT_PAGES)
+
+
+def hit_list(cards) -> list[tuple[SafeString, Card | None]]:
+    """``cards`` as templates/includes/hit_list.html draws them: each piece of HTML, then the card whose Save
+    button follows it (None after the last). Debug mode draws it every time."""
+    cards = list(cards)
+
+    def draw() -> list[SafeString]:
+        html = render_to_string("includes/hit_list.html", {"hits": cards, "save_stand_in": _SAVE_STAND_IN})
+        # The template's own output, cut at the stand-ins: each piece is as safe as the whole.
+        return [SafeString(piece) for piece in html.split(_SAVE_STAND_IN)]
+
+    pieces = draw() if settings.DEBUG else _drawn_hit_lists.get((get_script_prefix(), *cards), draw)
+    return list(zip(pieces, [*cards, None], strict=True))
 
 
 def hits_cache():
     """Where pages of hits are kept: the cache named "search" if the site has one (config/settings.py), else
     the default."""
     return caches["search"] if "search" in settings.CACHES else cache
+
+
+def building_cache():
+    """Where the marks of pages being built go: the cache named "search-building" if the site has one (a file
+    cache's folder of its own, so that a mark's write lists a few files, not every page's), else the pages'."""
+    return caches["search-building"] if "search-building" in settings.CACHES else hits_cache()
 
 
 def archive_page(request, posts, per_page: int) -> Page:
@@ -164,14 +209,19 @@ def _archive_groups(posts) -> list:
 
 
 def _cached_page(request, per_page: int, build, *key_parts, keep_empty: bool = True) -> Page:
-    """``build()`` (the count and a page of cards) kept under the content version (if empty, only if ``keep_empty``)."""
+    """``build()`` (the count and a page of cards) kept under the content version (if empty, only if ``keep_empty``),
+    in the shared cache and in this worker (``_pages_of_cards``)."""
     number = page_number(request)
     key = versioned_key("cards", *key_parts, per_page, number)
-    stored = cache.get(key)
+    stored = _pages_of_cards.find(key)
     if stored is None:
-        stored = build()
+        stored = cache.get(key)
+        if stored is None:
+            stored = build()
+            if stored[0] or keep_empty:
+                cache.set(key, stored, PAGE_TIMEOUT)
         if stored[0] or keep_empty:
-            cache.set(key, stored, PAGE_TIMEOUT)
+            _pages_of_cards.keep(key, stored)
     count, cards = stored
     # The page's rows and count are known: the paginator needs no list of its own.
     return page_of((), cards, number, per_page, count)

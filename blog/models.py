@@ -30,9 +30,9 @@ class PostQuerySet(models.QuerySet):
         """Posts the public may not see: everything ``published()`` leaves out (drafts and scheduled posts)."""
         return self.exclude(_public_now())
 
-    def scheduled(self):
-        """Published posts dated in the future: public once their time comes."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+    def scheduled(self, *, now=None):
+        """Published posts dated in the future (after ``now``, by default this moment): public once their time comes."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
     def drafts(self):
         return self.filter(status=Post.Status.DRAFT)

@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from blog import old_urls
 from blog.caching import cached_list, content_version, set_last_modified
-from blog.cards import archive_page, card_page, hit_page
+from blog.cards import archive_page, card_page, hit_list, hit_page
 from blog.models import Post, TaggedPost
 from blog.page_cache import public_page
 from blog.posts import site_url, tags_in_use
@@ -273,6 +273,7 @@ def search(request):
         "tag": tag,
         "page": page,
         "hits": hits,
+        "hit_list": hit_list(hits),
         "extra_query": extra_query,
     }
     response = render(request, "blog/search.html", context)

@@ -230,6 +230,13 @@ else:
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SEARCH_CACHE_MAX_ENTRIES", "1000"))},
         },
+        # The marks of pages of hits being built (blog.cards), a few at a time in a folder of their own: written
+        # beside the pages, each mark listed every page's file first, as each page's write does.
+        "search-building": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(CACHE_DIR, "search", "building"),
+            "TIMEOUT": 60,
+        },
     }
 
 # How long browsers and CDNs may keep an anonymous public page.

@@ -17,3 +17,11 @@ def test_a_case_is_drawn_once_and_the_oldest_goes_first():
     assert draws == ["a", "b", "c", "a"]
     drawn.clear()
     assert not drawn and drawn.values() == []
+
+
+def test_what_a_caller_drew_itself_is_kept_and_found_within_the_same_bound():
+    drawn = Drawn(2)
+    assert drawn.find("a") is None
+    for case in ("a", "b", "c"):
+        drawn.keep(case, case.upper())
+    assert drawn.find("a") is None and drawn.find("c") == "C" and drawn.cases() == ["b", "c"]

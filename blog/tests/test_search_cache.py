@@ -78,23 +78,53 @@ def test_pages_of_hits_go_to_the_search_cache_when_the_site_has_one(client, memb
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
 
 
+def test_the_marks_of_pages_being_built_go_to_their_own_cache_when_the_site_has_one(
+    client, member, pebbles, settings, monkeypatch
+):
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    names = ("default", "search", "search-building")
+    settings.CACHES = {name: {"BACKEND": locmem, "LOCATION": f"marks-{name}"} for name in names}
+    added = {name: [] for name in names}
+    for name in names:
+        real_add = caches[name].add
+        monkeypatch.setattr(
+            caches[name],
+            "add",
+            lambda key, *a, into=added[name], real=real_add, **k: into.append(key) or real(key, *a, **k),
+        )
+    client.force_login(member)
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    (mark,) = added["search-building"]
+    assert mark.endswith(":building") and caches["search-building"].get(mark) is None
+    assert not [key for key in added["search"] + added["default"] if key.endswith(":building")]
+
+
 def test_the_file_caches_search_folder_is_inside_the_caches_own(tmp_path):
     """As a site without Redis is set up (a fresh process reads the settings): pages of hits apart, in a folder."""
     import subprocess
     import sys
     from pathlib import Path
 
-    code = "from django.conf import settings as s; print(*(s.CACHES[n]['LOCATION'] for n in ('search', 'default')))"
+    names = "('search', 'default', 'search-building')"
+    code = f"from django.conf import settings as s; print(*(s.CACHES[n]['LOCATION'] for n in {names}))"
     env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
-    assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path)]
+    assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path), str(tmp_path / "search" / "building")]
+
+
+def forget_pages_kept_in_this_process():
+    """As another worker would be: it has kept no page of hits in its memory."""
+    from blog import cards
+
+    cards._pages_of_hits.clear()  # noqa: SLF001 - our own store, emptied as another worker's would be
 
 
 @pytest.fixture
 def kept_page(client, member, pebbles, writes):
-    """The key and the kept page of a member's first search for "pebble", taken out of the cache again."""
-    from blog.cards import hits_cache
+    """The key and the kept page of a member's first search for "pebble", taken out of the cache again
+    (and out of this process's memory: the next request is as if served by another worker)."""
+    from blog.cards import building_cache, hits_cache
 
     client.force_login(member)
     writes.clear()
@@ -103,7 +133,8 @@ def kept_page(client, member, pebbles, writes):
     kept = hits_cache()
     stored = kept.get(key)
     kept.delete(key)
-    return {"key": key, "stored": stored, "html": html, "kept": kept}
+    forget_pages_kept_in_this_process()
+    return {"key": key, "stored": stored, "html": html, "kept": kept, "marks": building_cache()}
 
 
 def test_a_search_another_request_is_ranking_waits_for_its_page(
@@ -113,7 +144,7 @@ def test_a_search_another_request_is_ranking_waits_for_its_page(
     from blog import cards
 
     kept, key = kept_page["kept"], kept_page["key"]
-    assert kept.add(f"{key}:building", True, 10)  # the first reader is ranking it
+    assert kept_page["marks"].add(f"{key}:building", True, 10)  # the first reader is ranking it
     pauses = []
 
     def other_request_keeps_it():
@@ -130,19 +161,19 @@ def test_a_search_another_request_is_ranking_waits_for_its_page(
 def test_a_search_whose_other_request_failed_is_ranked_by_the_one_waiting(client, kept_page, monkeypatch):
     from blog import cards
 
-    kept, key = kept_page["kept"], kept_page["key"]
+    kept, marks, key = kept_page["kept"], kept_page["marks"], kept_page["key"]
     mark = f"{key}:building"
-    kept.add(mark, True, 10)
-    monkeypatch.setattr(cards, "_pause", lambda: kept.delete(mark))  # it ended without keeping a page
+    marks.add(mark, True, 10)
+    monkeypatch.setattr(cards, "_pause", lambda: marks.delete(mark))  # it ended without keeping a page
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
-    assert kept.get(key) is not None and kept.get(mark) is None
+    assert kept.get(key) is not None and marks.get(mark) is None
 
 
 def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, kept_page, monkeypatch):
     from blog import cards
 
     kept, key = kept_page["kept"], kept_page["key"]
-    kept.add(f"{key}:building", True, 10)  # its request died; the mark outlives it until its timeout
+    kept_page["marks"].add(f"{key}:building", True, 10)  # its request died; the mark outlives it until its timeout
     pauses = []
     monkeypatch.setattr(cards, "_pause", lambda: pauses.append(1))
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
@@ -150,9 +181,9 @@ def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, ke
 
 
 def test_no_mark_is_left_by_a_search_nothing_or_a_page_past_the_end(client, member, pebbles, monkeypatch):
-    from blog.cards import hits_cache
+    from blog.cards import building_cache
 
-    kept, marks = hits_cache(), []
+    kept, marks = building_cache(), []
     real_add = kept.add
     monkeypatch.setattr(kept, "add", lambda key, *args, **kwargs: marks.append(key) or real_add(key, *args, **kwargs))
     client.force_login(member)
@@ -160,3 +191,59 @@ def test_no_mark_is_left_by_a_search_nothing_or_a_page_past_the_end(client, memb
         client.get("/search/", query)
     marks = [key for key in marks if key.endswith(":building")]  # the default cache's other uses aside
     assert len(marks) == 3 and all(kept.get(key) is None for key in marks)
+
+
+def test_a_worker_keeps_a_page_of_hits_it_has_used_and_reads_no_file_for_it(client, member, pebbles, monkeypatch):
+    from blog.cards import hits_cache
+
+    client.force_login(member)
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    kept, reads = hits_cache(), []
+    real_get = kept.get
+    monkeypatch.setattr(kept, "get", lambda key, *args, **kwargs: reads.append(key) or real_get(key, *args, **kwargs))
+    assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert [key for key in reads if ":hits:" in key] == []
+    forget_pages_kept_in_this_process()  # another worker: the shared cache's page, read once, then its own
+    for _ in range(2):
+        assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert len([key for key in reads if ":hits:" in key]) == 1
+
+
+def test_a_write_made_in_another_process_is_seen_by_a_worker_that_kept_the_page(client, member, pebbles):
+    """Another process renames a post and moves the content version in the shared cache: this worker's kept
+    page is under the old version, so the next request ranks again and shows the new title."""
+    from blog.caching import bump_content_version
+    from blog.models import Post
+
+    client.force_login(member)
+    assert "Pebble 11<" in client.get("/search/", {"q": "pebble"}).content.decode()
+    # As another process writes: no signal in this one, only the shared version moves.
+    Post.objects.filter(pk=pebbles[-1].pk).update(title="Pebble eleven")
+    bump_content_version()
+    html = client.get("/search/", {"q": "pebble"}).content.decode()
+    assert "Pebble eleven<" in html and "Pebble 11<" not in html
+
+
+def test_a_search_that_found_nothing_or_a_page_past_the_end_is_not_kept_in_the_worker(client, member, pebbles):
+    from blog import cards
+
+    client.force_login(member)
+    forget_pages_kept_in_this_process()
+    client.get("/search/", {"q": "zzqxv"})
+    assert client.get("/search/", {"q": "pebble", "page": "9"}).status_code == 404
+    assert len(cards._pages_of_hits) == 0  # noqa: SLF001 - our own store, measured
+    client.get("/search/", {"q": "pebble"})
+    assert len(cards._pages_of_hits) == 1  # noqa: SLF001 - our own store, measured
+
+
+def test_the_pages_a_worker_keeps_are_bounded(client, member, pebbles, monkeypatch):
+    from blog import cards
+    from blog.drawn import Drawn
+
+    monkeypatch.setattr(cards, "_pages_of_hits", Drawn(2))
+    client.force_login(member)
+    for number in ("1", "2"):
+        client.get("/search/", {"q": "pebble", "page": number})
+    PostFactory(title="Pebble new", body="pebble")  # a new version: a third key
+    assert "13 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert len(cards._pages_of_hits) == 2  # noqa: SLF001 - our own store, measured
