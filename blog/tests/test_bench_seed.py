@@ -7,6 +7,7 @@ from accounts.models import Favourite
 from bench import site
 from bench.seed import seed_members, seed_posts
 from blog import search
+from blog.caching import content_version
 from blog.models import Post, TaggedPost
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,10 @@ def test_seeds_posts_tags_members_and_saved_pieces(client):
     assert client.get("/").status_code == 200
     assert client.get(post.get_absolute_url()).status_code == 200
 
-    # Growing is incremental: asking for 60 adds ten.
+    # Growing is incremental (asking for 60 adds ten), and the site is told: what it kept before is stale.
+    version = content_version()
     assert seed_posts(60, blocks=60, processes=1).posts == 10
+    assert content_version() != version
 
 
 def test_synthetic_jekyll_files(tmp_path):
