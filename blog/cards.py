@@ -77,22 +77,20 @@ def hit_page(request, results, per_page: int) -> Page:
     """
     number = page_number(request)
     key = versioned_key("hits", results.cache_key, per_page, number)
-    stored = _pages_of_hits.find(key)
-    if stored is None:
+
+    def build():
+        hits = results[(number - 1) * per_page : number * per_page]
+        if number > 1 and not hits:
+            raise Http404("No such page.")
+        return (results.count(), _hit_cards(hits), results.matching())
+
+    def shared():
         kept = hits_cache()
         stored = kept.get(key)
-        if stored is None:
+        return stored if stored is not None else _built_once(kept, key, build)
 
-            def build():
-                hits = results[(number - 1) * per_page : number * per_page]
-                if number > 1 and not hits:
-                    raise Http404("No such page.")
-                return (results.count(), _hit_cards(hits), results.matching())
-
-            stored = _built_once(kept, key, build)
-        if stored[0]:
-            _pages_of_hits.keep(key, stored)
-    count, cards, matching = stored
+    # Nothing found is cheap to find again: made-up words fill no cache.
+    count, cards, matching = _in_worker(_pages_of_hits, key, shared, keep_empty=False)
     results.matching_known(matching)
     return page_of(results, cards, number, per_page, count)
 
@@ -106,6 +104,17 @@ _pages_of_hits = Drawn(KEPT_HIT_PAGES)
 # The same for pages of cards (home, a tag, the archive): fewer, and read by every member request of them.
 KEPT_CARD_PAGES = 128
 _pages_of_cards = Drawn(KEPT_CARD_PAGES)
+
+
+def _in_worker(store: Drawn, key: str, shared, *, keep_empty: bool):
+    """The page this worker keeps under ``key``, else ``shared()``'s (from the shared cache or built), kept
+    here too unless it found nothing and ``keep_empty`` is false."""
+    stored = store.find(key)
+    if stored is None:
+        stored = shared()
+        if stored[0] or keep_empty:
+            store.keep(key, stored)
+    return stored
 
 
 # A word's first search after a change is often asked for by several readers at once (a popular word right
@@ -213,16 +222,16 @@ def _cached_page(request, per_page: int, build, *key_parts, keep_empty: bool = T
     in the shared cache and in this worker (``_pages_of_cards``)."""
     number = page_number(request)
     key = versioned_key("cards", *key_parts, per_page, number)
-    stored = _pages_of_cards.find(key)
-    if stored is None:
+
+    def shared():
         stored = cache.get(key)
         if stored is None:
             stored = build()
             if stored[0] or keep_empty:
                 cache.set(key, stored, PAGE_TIMEOUT)
-        if stored[0] or keep_empty:
-            _pages_of_cards.keep(key, stored)
-    count, cards = stored
+        return stored
+
+    count, cards = _in_worker(_pages_of_cards, key, shared, keep_empty=keep_empty)
     # The page's rows and count are known: the paginator needs no list of its own.
     return page_of((), cards, number, per_page, count)
 
