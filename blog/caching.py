@@ -18,7 +18,8 @@ import weakref
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.http import http_date
 
@@ -103,6 +104,15 @@ def _save(stored) -> None:
 
     ContentVersion.objects.update_or_create(pk=_ROW, defaults=_row_fields(stored))
     _cache_version(stored)
+    _forget_old_hits()
+
+
+def _forget_old_hits() -> None:
+    """Empty the cache named "search", if the site has one: it holds pages of hits only, all now under a stale
+    version. Left there, they would fill the file cache's folder until it culled a third of its files at random,
+    the new version's pages among them, and each write lists every file (config/settings.py)."""
+    if "search" in settings.CACHES:
+        caches["search"].clear()
 
 
 def bump_content_version() -> str:

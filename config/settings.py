@@ -222,8 +222,9 @@ else:
         },
         # Pages of search results (blog.cards.hit_page) in a folder of their own, inside the cache's: each
         # word searched for the first time is a write, and the file cache lists its whole folder on every
-        # write, so a write costs in proportion to the files beside it. With Redis (no such cost) they
-        # share the default cache.
+        # write, so a write costs in proportion to the files beside it. It holds nothing else: it is emptied
+        # whenever the content version changes (blog.caching), since every page in it is then stale. With
+        # Redis (no such cost) they share the default cache, whose old pages simply age out.
         "search": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.path.join(CACHE_DIR, "search"),

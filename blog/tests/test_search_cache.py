@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import caches
 
-from blog.caching import content_version, versioned_key
+from blog.caching import bump_content_version, content_version, versioned_key
 from blog.search import search
 from blog.tests.factories import PostFactory
 
@@ -247,3 +247,25 @@ def test_the_pages_a_worker_keeps_are_bounded(client, member, pebbles, monkeypat
     PostFactory(title="Pebble new", body="pebble")  # a new version: a third key
     assert "13 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
     assert len(cards._pages_of_hits) == 2  # noqa: SLF001 - our own store, measured
+
+
+def test_a_new_content_version_empties_the_search_folder_and_nothing_else(client, member, pebbles, settings, tmp_path):
+    """Pages of hits under an old version are never read again; left in the file cache's folder they would be
+    culled at random with the new version's pages once it filled up."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "forget-default"},
+        "search": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
+    }
+    caches["default"].set("a-members-session", "kept")
+    client.force_login(member)
+    for page in ("1", "2"):
+        assert "12 essays found" in client.get("/search/", {"q": "pebble", "page": page}).content.decode()
+    assert len(list(tmp_path.glob("*.djcache"))) == 2
+
+    PostFactory(title="Pebble new", body="pebble")
+    bump_content_version()  # as the write's commit does (the test's transaction never commits)
+
+    assert not list(tmp_path.glob("*.djcache"))
+    assert caches["default"].get("a-members-session") == "kept"
+    assert "13 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
+    assert len(list(tmp_path.glob("*.djcache"))) == 1
