@@ -5,15 +5,16 @@ every report, though it runs no test (docs/testing.md says what that cost). Here
 processes (``-p config.tests.shards --shard K/N``, started by ``scripts/test-fast``) is given whole test
 files, so each file is imported once and there is no controller.
 
-The files are shared out by what each cost when it last ran whole (each process records its files' CPU
-time in ``var/test-fast/``), so the processes end together; a file not yet recorded is weighed by its
-size. Every process works out the same split from the same paths and the costs recorded before the run
-began (``--shard-started``, the same for all).
+The files are shared out by what each cost in its last runs (each process records its files' CPU time
+in ``var/test-fast/``; the median of the last ``KEPT`` is used), so the processes end together; a file not
+yet recorded is weighed by its size. Every process works out the same split from the same paths and the costs
+recorded before the run began (``--shard-started``, the same for all).
 """
 
 import fnmatch
 import json
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -22,6 +23,9 @@ import pytest
 _PARTS = pytest.StashKey[dict[Path, int]]()
 _STARTED = pytest.StashKey[float]()
 _SPENT = pytest.StashKey[dict[str, float]]()
+# Measurements kept for each file. One run's can be off by a second: a process's first-time work (templates
+# compiled, modules imported lazily) lands on whichever file it runs first, and that file moves between runs.
+KEPT = 5
 
 
 def pytest_addoption(parser):
@@ -95,26 +99,35 @@ def _started(config) -> float:
     return config.getoption("shard_started") or config.stash[_STARTED]
 
 
-def _measured_before(started: float) -> dict[str, list[float]]:
-    """{test file (relative to the root folder): [CPU-seconds, when measured]}, the newest before ``started``.
+def _measured_before(started: float) -> dict[str, list[list[float]]]:
+    """{test file (relative to the root folder): [[CPU-seconds, when measured], ...]}, the ``KEPT`` newest before
+    ``started``, oldest first.
 
     A process of the same run may already have ended and recorded its files: the others must not see
     that, or they would share the files out differently and run some twice (or not at all).
     """
-    newest = {}
+    found: dict[str, set[tuple[float, float]]] = {}
     for record in _record_folder().glob("*.json"):
         for file, measurements in _read(record).items():
-            for seconds, measured in measurements:
-                if measured < started and (file not in newest or measured > newest[file][1]):
-                    newest[file] = [seconds, measured]
-    return newest
+            # Each process's record repeats what was known before its run: the same measurement, once.
+            found.setdefault(file, set()).update((seconds, measured) for seconds, measured in measurements)
+    kept = {}
+    for file, measurements in found.items():
+        before = sorted((measured, seconds) for seconds, measured in measurements if measured < started)
+        if before:
+            kept[file] = [[seconds, measured] for measured, seconds in before[-KEPT:]]
+    return kept
 
 
 def _parts(config, count: int) -> dict[Path, int]:
     """Which share each test file is in: the costliest first, each to the share with the least so far."""
     files = _test_files(config)
     spent = _measured_before(_started(config))
-    known = {path: spent[_name(config, path)][0] for path in files if _name(config, path) in spent}
+    known = {
+        path: statistics.median(seconds for seconds, _ in spent[_name(config, path)])
+        for path in files
+        if _name(config, path) in spent
+    }
     sizes = {path: path.stat().st_size for path in files}
     known_size = sum(sizes[path] for path in known)
     per_byte = sum(known.values()) / known_size if known and known_size else 1.0
@@ -179,9 +192,9 @@ def pytest_sessionfinish(session, exitstatus):
     # others of the run still go by) and what it measured now; then records of earlier runs can go.
     started = _started(config)
     measured = time.time()
-    kept = {file: [known] for file, known in _measured_before(started).items()}
+    kept = _measured_before(started)
     for file, seconds in spent.items():
-        kept.setdefault(file, []).append([round(seconds, 4), measured])
+        kept[file] = [*kept.get(file, []), [round(seconds, 4), measured]][-KEPT:]
     folder = _record_folder()
     folder.mkdir(parents=True, exist_ok=True)
     record = folder / f"{started!r}-{shard[0]}.json"

@@ -1,5 +1,6 @@
 """make test-fast's shares (config/tests/shards.py): every test runs once, in one process, whatever is recorded."""
 
+import json
 import os
 import re
 import subprocess
@@ -81,3 +82,19 @@ def test_a_file_named_on_the_command_line_runs_in_one_share(folder):
 def test_a_run_narrowed_by_k_records_nothing(folder):
     run_share(folder, "1/2", "tests", "-k", "test_a")
     assert not list((folder / "var" / "test-fast").glob("*.json"))
+
+
+def test_one_odd_measurement_does_not_move_a_file(folder):
+    """The split goes by the median of a file's last runs: the costly file's one cheap run (its newest) is
+    outvoted, so it still has a process of its own."""
+    records = folder / "var" / "test-fast"
+    records.mkdir(parents=True)
+    past = time.time() - 100
+    costs = {f"tests/test_{number}.py": [[1.0, past + run] for run in range(5)] for number in range(5)}
+    costs["tests/test_costly.py"] = [[10.0, past + run] for run in range(4)] + [[0.001, past + 4]]
+    (records / f"{past!r}-1.json").write_text(json.dumps(costs))
+    started = time.time()
+    shares = [run_share(folder, f"{share}/2", "tests", started=started) for share in (1, 2)]
+    assert {"tests/test_costly.py::test_costly"} in shares
+    kept = json.loads(max(records.glob("*.json"), key=lambda path: path.stat().st_mtime).read_text())
+    assert all(len(measurements) <= 5 for measurements in kept.values())
