@@ -25,6 +25,8 @@ from django.utils.http import http_date
 
 VERSION_KEY = "content:version"
 PAGE_TIMEOUT = 60 * 60 * 24
+# The cache holding pages of search hits (blog.cards) and nothing else, when the site has one (config/settings.py).
+HITS_CACHE = "search"
 _NEVER = float("inf")
 # The one row of ContentVersion.
 _ROW = 1
@@ -108,11 +110,11 @@ def _save(stored) -> None:
 
 
 def _forget_old_hits() -> None:
-    """Empty the cache named "search", if the site has one: it holds pages of hits only, all now under a stale
-    version. Left there, they would fill the file cache's folder until it culled a third of its files at random,
-    the new version's pages among them, and each write lists every file (config/settings.py)."""
-    if "search" in settings.CACHES:
-        caches["search"].clear()
+    """Empty ``HITS_CACHE``, if the site has one: its pages are all under a stale version now. Left there, they
+    would fill the file cache's folder until it culled a third of its files at random, the new version's pages
+    among them, and each write lists every file (config/settings.py)."""
+    if HITS_CACHE in settings.CACHES:
+        caches[HITS_CACHE].clear()
 
 
 def bump_content_version() -> str:

@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 
-from blog.caching import PAGE_TIMEOUT, cached_count, card_version, versioned_key
+from blog.caching import HITS_CACHE, PAGE_TIMEOUT, cached_count, card_version, versioned_key
 from blog.drawn import Drawn
 from blog.pagination import page_number, page_of, paginate
 
@@ -175,9 +175,8 @@ def hit_list(cards) -> list[tuple[SafeString, Card | None]]:
 
 
 def hits_cache():
-    """Where pages of hits are kept: the cache named "search" if the site has one (config/settings.py), else
-    the default."""
-    return caches["search"] if "search" in settings.CACHES else cache
+    """Where pages of hits are kept: ``HITS_CACHE`` if the site has one (config/settings.py), else the default."""
+    return caches[HITS_CACHE] if HITS_CACHE in settings.CACHES else cache
 
 
 def building_cache():

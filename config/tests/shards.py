@@ -23,8 +23,8 @@ import pytest
 _PARTS = pytest.StashKey[dict[Path, int]]()
 _STARTED = pytest.StashKey[float]()
 _SPENT = pytest.StashKey[dict[str, float]]()
-# Measurements kept for each file. One run's can be off by a second: a process's first-time work (templates
-# compiled, modules imported lazily) lands on whichever file it runs first, and that file moves between runs.
+# Measurements kept for each file. One run's can be far off: a process's first-time work (templates compiled,
+# modules imported lazily) lands on whichever file it runs first, and that file moves between runs.
 KEPT = 5
 
 
