@@ -53,6 +53,7 @@ def test_seed_playlist_button_works(seed_path):
     assert "style" not in button
 
 
+@pytest.mark.slow
 def test_demo_posts_import_and_reimport_changes_nothing():
     first = importer.import_paths([DEMO_POSTS])
     assert first.counts == {"created": 7, "updated": 0, "unchanged": 0, "draft": 0, "failed": 0}
