@@ -97,7 +97,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django.contrib.postgres",
     "taggit",
     "allauth",
     "allauth.account",
