@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import mailer_from_url
+from config.environment import mailer_from_url
 
 
 def test_console_mail_by_default():
