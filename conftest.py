@@ -252,6 +252,15 @@ def member_client(member):
 
 
 @pytest.fixture
+def saved_post(member, post):
+    """``post``, saved by ``member`` (a note needs a saved piece to belong to)."""
+    from accounts.services import favourite_add
+
+    favourite_add(user=member, post=post)
+    return post
+
+
+@pytest.fixture
 def csrf_client(member):
     """A logged-in client that, like a browser, must prove every POST with a CSRF token."""
     from django.test import Client

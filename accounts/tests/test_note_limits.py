@@ -5,16 +5,10 @@ import pytest
 from accounts import services
 from accounts.models import Favourite
 
-pytestmark = pytest.mark.django_db
+# The root conftest's logged-in member has saved ``post``.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("saved_post")]
 
 NOTE_LIMIT = services.NOTE_MAX_LENGTH
-
-
-@pytest.fixture
-def member_client(member_client, member, post):
-    """The root conftest's logged-in member, who has saved ``post``."""
-    services.favourite_add(user=member, post=post)
-    return member_client
 
 
 def test_a_note_at_the_limit_is_kept(member_client, member, post):

@@ -12,13 +12,6 @@ from blog.tests.factories import PostFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser(email="staff@example.org", password="pw")
-    client.force_login(user)
-    return client
-
-
 def test_changelist_shows_status_date_and_tags(admin_client):
     PostFactory(title="Published one", tags=["Rest", "Joy"])
     PostFactory(title="Future one", published_at=timezone.now() + datetime.timedelta(days=3))

@@ -7,16 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts import services
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member_client(member_client, member, post):
-    """The root conftest's logged-in member, who has saved ``post``."""
-    services.favourite_add(user=member, post=post)
-    return member_client
 
 
 @pytest.mark.parametrize(
@@ -61,6 +52,7 @@ def test_an_over_long_search_is_cut_to_its_cap_not_a_crash(client, post):
     assert "only the first" not in client.get("/search/", {"q": "tea"}).content.decode()
 
 
+@pytest.mark.usefixtures("saved_post")  # a note to post to
 def test_a_request_body_past_the_size_limit_is_a_bad_request(member_client, post):
     response = member_client.post(
         f"/saved/{post.slug}/note/",
@@ -70,6 +62,7 @@ def test_a_request_body_past_the_size_limit_is_a_bad_request(member_client, post
     assert response.status_code == 400
 
 
+@pytest.mark.usefixtures("saved_post")  # a note to post to
 def test_too_many_fields_is_a_bad_request(member_client, post):
     # A valid note plus 500 stray fields: only the field limit can refuse it.
     fields = "note=hi&" + "&".join(f"f{n}=x" for n in range(500))
@@ -77,6 +70,7 @@ def test_too_many_fields_is_a_bad_request(member_client, post):
     assert response.status_code == 400
 
 
+@pytest.mark.usefixtures("saved_post")  # a note to post to
 def test_a_file_upload_is_a_bad_request(member_client, post):
     upload = SimpleUploadedFile("note.txt", b"hello")
     response = member_client.post(f"/saved/{post.slug}/note/", {"note": "hi", "attachment": upload})

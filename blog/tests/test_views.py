@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user(email="editor@example.org", password="pw", is_staff=True)
-
-
-@pytest.fixture
 def count_queries(django_assert_num_queries):
     """Count a page's queries as a cache miss would run them, with the content version already known."""
     from blog.caching import content_version
@@ -131,10 +126,10 @@ class TestPostDetail:
         assert client.get(scheduled.get_absolute_url()).status_code == 404
         assert client.get("/posts/no-such-post/").status_code == 404
 
-    def test_staff_can_preview_drafts_and_scheduled_posts(self, client, staff):
+    def test_staff_can_preview_drafts_and_scheduled_posts(self, client, editor):
         draft = PostFactory(status=Post.Status.DRAFT, title="Half written")
         scheduled = PostFactory(published_at=timezone.now() + datetime.timedelta(days=2))
-        client.force_login(staff)
+        client.force_login(editor)
         response = client.get(draft.get_absolute_url())
         assert response.status_code == 200 and b"Draft preview" in response.content
         assert b'<meta name="robots" content="noindex">' in response.content

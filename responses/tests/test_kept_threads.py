@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from blog.tests.factories import PostFactory
 from responses.middleware import place
 from responses.tests.factories import make_member, make_response
 from responses.threads import DrawnPage
@@ -15,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 WITHOUT_SPLICING = [name for name in settings.MIDDLEWARE if name != "responses.middleware.KeptThreadsMiddleware"]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|name="key" value="[^"]+"')
-
-
-@pytest.fixture
-def post():
-    return PostFactory()
 
 
 @pytest.fixture

@@ -55,11 +55,6 @@ def make_moderator(email: str):
 
 
 @pytest.fixture
-def editor():
-    return make_moderator("editor@example.org")
-
-
-@pytest.fixture
 def ann():
     """A member who asked for the replies summary, with one response of her own."""
     with at(MORNING - datetime.timedelta(days=2)):

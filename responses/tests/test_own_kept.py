@@ -5,7 +5,6 @@ import uuid
 import pytest
 from django.test import Client
 
-from blog.tests.factories import PostFactory
 from responses import moderation, services
 from responses.models import ModerationLog, Response
 from responses.rules import member_state
@@ -27,11 +26,6 @@ def client_for(member) -> Client:
     client = Client()
     client.force_login(member)
     return client
-
-
-@pytest.fixture
-def post():
-    return PostFactory()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.caching import versioned_key
-from blog.tests.factories import PostFactory
 from responses import moderation, rules, services, threads
 from responses.models import Ban, ModerationLog
 from responses.tests.factories import form_data, make_member, make_response, respond_url
@@ -20,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 HELD = "Waiting for a kind look"
 EDIT_FORM = 'id="response-edit-template"'
-
-
-@pytest.fixture
-def post():
-    return PostFactory()
 
 
 def client_for(member) -> Client:

@@ -19,15 +19,6 @@ from subscriptions.tests.factories import SubscriberFactory, run_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    staff = django_user_model.objects.create_user(
-        email="editor@example.org", password="x", is_staff=True, is_superuser=True
-    )
-    client.force_login(staff)
-    return client
-
-
 def publish_and_email(client, *posts):
     return client.post(
         reverse("admin:blog_post_changelist"),
@@ -35,7 +26,7 @@ def publish_and_email(client, *posts):
     )
 
 
-def test_publish_and_email_sends_one_message_to_each_subscriber_and_none_to_others(smtp_server, staff_client):
+def test_publish_and_email_sends_one_message_to_each_subscriber_and_none_to_others(smtp_server, admin_client):
     post = PostFactory(status=Post.Status.DRAFT, tags=["Rest"], body="A [link](/tags/rest/) and ![x](/media/a.png)")
     readers = SubscriberFactory.create_batch(3)
     tag_follower = SubscriberFactory(frequency=Subscriber.Frequency.TAGS, tags=post.tags.all())
@@ -44,7 +35,7 @@ def test_publish_and_email_sends_one_message_to_each_subscriber_and_none_to_othe
     SubscriberFactory(frequency=Subscriber.Frequency.WEEKLY)
     SubscriberFactory(suppressed_at=timezone.now())
 
-    response = publish_and_email(staff_client, post)
+    response = publish_and_email(admin_client, post)
     assert response.status_code == 302
     # The request queued the work and sent nothing itself.
     assert smtp_server.handler.accepted == []
@@ -88,12 +79,12 @@ def test_the_email_carries_the_essay_the_unsubscribe_headers_and_no_tracking(smt
     assert all(url.startswith("https://essays.example/") for url in re.findall(r'href="([^"]+)"', html))
 
 
-def test_emailing_again_republishing_or_editing_never_sends_twice(smtp_server, staff_client):
+def test_emailing_again_republishing_or_editing_never_sends_twice(smtp_server, admin_client):
     post = PostFactory()
     SubscriberFactory()
-    publish_and_email(staff_client, post)
+    publish_and_email(admin_client, post)
     run_worker()
-    publish_and_email(staff_client, post)
+    publish_and_email(admin_client, post)
     call_command("send_post_email", post.slug, verbosity=0)
     post.status = Post.Status.DRAFT
     post.save()
@@ -104,19 +95,19 @@ def test_emailing_again_republishing_or_editing_never_sends_twice(smtp_server, s
     assert Mailing.objects.count() == 1
 
 
-def test_the_plain_publish_action_and_saving_never_email(smtp_server, staff_client):
+def test_the_plain_publish_action_and_saving_never_email(smtp_server, admin_client):
     post = PostFactory(status=Post.Status.DRAFT)
     SubscriberFactory()
-    staff_client.post(reverse("admin:blog_post_changelist"), {"action": "publish", "_selected_action": [post.pk]})
+    admin_client.post(reverse("admin:blog_post_changelist"), {"action": "publish", "_selected_action": [post.pk]})
     run_worker()
     assert smtp_server.handler.accepted == []
     assert not Mailing.objects.exists()
 
 
-def test_a_scheduled_essay_is_emailed_when_its_time_comes(smtp_server, staff_client):
+def test_a_scheduled_essay_is_emailed_when_its_time_comes(smtp_server, admin_client):
     SubscriberFactory()
     post = PostFactory(status=Post.Status.DRAFT, published_at=timezone.now() + datetime.timedelta(hours=2))
-    publish_and_email(staff_client, post)
+    publish_and_email(admin_client, post)
     run_worker()
     assert smtp_server.handler.accepted == []
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2, minutes=1)):
@@ -200,18 +191,18 @@ def test_importing_posts_never_emails(smtp_server):
     assert not Mailing.objects.exists()
 
 
-def test_staff_see_each_essays_deliveries_by_state(smtp_server, staff_client):
+def test_staff_see_each_essays_deliveries_by_state(smtp_server, admin_client):
     post = PostFactory(title="Counted essay")
     SubscriberFactory.create_batch(2)
     smtp_server.handler.refuse["gone@example.org"] = "550 5.1.1 No such user"
     SubscriberFactory(email="gone@example.org")
     mailing, _ = services.email_post(post=post)
     run_worker()
-    page = staff_client.get(reverse("admin:subscriptions_mailing_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:subscriptions_mailing_changelist")).content.decode()
     assert "Counted essay" in page
     assert re.search(r'status=sent">2</a>', page) and re.search(r'status=suppressed">1</a>', page)
     url = reverse("admin:subscriptions_delivery_changelist")
-    response = staff_client.get(url, {"mailing__id__exact": mailing.pk, "status": "suppressed"})
+    response = admin_client.get(url, {"mailing__id__exact": mailing.pk, "status": "suppressed"})
     assert response.status_code == 200
     assert "gone@example.org" in response.content.decode()
     assert "550 5.1.1" in response.content.decode()
