@@ -220,6 +220,13 @@ def module_db(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Pictures stored as files in a folder of this test's own, whatever storage the environment names."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+
+
+@pytest.fixture
 def post(db):
     """One published post with one tag."""
     from blog.tests.factories import PostFactory

@@ -21,12 +21,6 @@ SHOTS = Path(os.environ["DESK_SCREENSHOTS"]) if os.environ.get("DESK_SCREENSHOTS
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-
-
-@pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user(email="writer@example.com", password="pw long enough", is_staff=True)
     user.groups.add(editors_group())

@@ -18,12 +18,6 @@ BODY = (
 )
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-
-
 @pytest.mark.parametrize(
     ("url", "method"),
     [
