@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import caches
 
 from blog.caching import bump_content_version, content_version, versioned_key
+from blog.drawn import forget_all
 from blog.search import search
 from blog.tests.factories import PostFactory
 
@@ -113,13 +114,6 @@ def test_the_file_caches_search_folder_is_inside_the_caches_own(tmp_path):
     assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path), str(tmp_path / "search" / "building")]
 
 
-def forget_pages_kept_in_this_process():
-    """As another worker would be: it has kept no page of hits in its memory."""
-    from blog import cards
-
-    cards._pages_of_hits.clear()  # noqa: SLF001 - our own store, emptied as another worker's would be
-
-
 @pytest.fixture
 def kept_page(client, member, pebbles, writes):
     """The key and the kept page of a member's first search for "pebble", taken out of the cache again
@@ -133,7 +127,7 @@ def kept_page(client, member, pebbles, writes):
     kept = hits_cache()
     stored = kept.get(key)
     kept.delete(key)
-    forget_pages_kept_in_this_process()
+    forget_all()
     return {"key": key, "stored": stored, "html": html, "kept": kept, "marks": building_cache()}
 
 
@@ -203,7 +197,7 @@ def test_a_worker_keeps_a_page_of_hits_it_has_used_and_reads_no_file_for_it(clie
     monkeypatch.setattr(kept, "get", lambda key, *args, **kwargs: reads.append(key) or real_get(key, *args, **kwargs))
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
     assert [key for key in reads if ":hits:" in key] == []
-    forget_pages_kept_in_this_process()  # another worker: the shared cache's page, read once, then its own
+    forget_all()  # another worker: the shared cache's page, read once, then its own
     for _ in range(2):
         assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
     assert len([key for key in reads if ":hits:" in key]) == 1
@@ -224,29 +218,40 @@ def test_a_write_made_in_another_process_is_seen_by_a_worker_that_kept_the_page(
     assert "Pebble eleven<" in html and "Pebble 11<" not in html
 
 
-def test_a_search_that_found_nothing_or_a_page_past_the_end_is_not_kept_in_the_worker(client, member, pebbles):
-    from blog import cards
-
+def test_a_search_that_found_nothing_or_a_page_past_the_end_is_not_kept_in_the_worker(
+    client, member, pebbles, django_assert_num_queries
+):
+    """Nothing found is cheap to find again: asked for again, it is ranked again, not taken from memory."""
     client.force_login(member)
-    forget_pages_kept_in_this_process()
-    client.get("/search/", {"q": "zzqxv"})
+    forget_all()
+    assert "Nothing found" in client.get("/search/", {"q": "zzqxv"}).content.decode()  # the member's rows kept too
+    with django_assert_num_queries(1):  # the ranking, again
+        assert "Nothing found" in client.get("/search/", {"q": "zzqxv"}).content.decode()
     assert client.get("/search/", {"q": "pebble", "page": "9"}).status_code == 404
-    assert len(cards._pages_of_hits) == 0  # noqa: SLF001 - our own store, measured
-    client.get("/search/", {"q": "pebble"})
-    assert len(cards._pages_of_hits) == 1  # noqa: SLF001 - our own store, measured
+    with django_assert_num_queries(3):  # the ranked page, found empty, again; the 404's two looks for an old address
+        assert client.get("/search/", {"q": "pebble", "page": "9"}).status_code == 404
 
 
-def test_the_pages_a_worker_keeps_are_bounded(client, member, pebbles, monkeypatch):
-    from blog import cards
-    from blog.drawn import Drawn
+def test_the_pages_a_worker_keeps_are_bounded(client, member, pebbles, settings, django_assert_num_queries):
+    """A page still kept here is shown with no query even once the shared cache has lost it; one pushed out
+    by newer pages is ranked again."""
+    from blog.cards import hits_cache
 
-    monkeypatch.setattr(cards, "_pages_of_hits", Drawn(2))
+    settings.WORKER_HIT_PAGES = 2
     client.force_login(member)
+    first_page = versioned_key("hits", search("pebble").cache_key, 10, 1)
+
+    def first_page_again():
+        hits_cache().delete(first_page)  # only this worker's memory can have it now
+        return client.get("/search/", {"q": "pebble"}).content.decode()
+
     for number in ("1", "2"):
-        client.get("/search/", {"q": "pebble", "page": number})
-    PostFactory(title="Pebble new", body="pebble")  # a new version: a third key
-    assert "13 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
-    assert len(cards._pages_of_hits) == 2  # noqa: SLF001 - our own store, measured
+        assert "12 essays found" in client.get("/search/", {"q": "pebble", "page": number}).content.decode()
+    with django_assert_num_queries(0):
+        assert "12 essays found" in first_page_again()
+    assert "1 essay found" in client.get("/search/", {"q": "1"}).content.decode()  # a third page: the oldest goes
+    with django_assert_num_queries(2):  # the ranked page and its posts
+        assert "12 essays found" in first_page_again()
 
 
 def test_a_new_content_version_empties_the_search_folder_and_nothing_else(client, member, pebbles, settings, tmp_path):
