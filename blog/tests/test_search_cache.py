@@ -1,5 +1,7 @@
 """What a search keeps: one cache entry a page of results, holding its counts, shared by every reader."""
 
+import time
+
 import pytest
 from django.core.cache import caches
 
@@ -135,32 +137,30 @@ def test_a_search_another_request_is_ranking_waits_for_its_page(
     client, kept_page, monkeypatch, django_assert_num_queries
 ):
     """Two readers asking for a word's first search at once: the second takes the page the first keeps."""
-    from blog import cards
-
     kept, key = kept_page["kept"], kept_page["key"]
     assert kept_page["marks"].add(f"{key}:building", True, 10)  # the first reader is ranking it
     pauses = []
 
-    def other_request_keeps_it():
-        pauses.append(1)
+    def other_request_keeps_it(seconds):
+        pauses.append(seconds)
         if len(pauses) == 2:
             kept.set(key, kept_page["stored"], 60)
 
-    monkeypatch.setattr(cards, "_pause", other_request_keeps_it)
+    monkeypatch.setattr(time, "sleep", other_request_keeps_it)  # while it waits, the other request keeps it
     with django_assert_num_queries(0):  # no ranking, no posts (the member's saved state is kept already)
         html = client.get("/search/", {"q": "pebble"}).content.decode()
     assert "12 essays found" in html and len(pauses) == 2
 
 
 def test_a_search_whose_other_request_failed_is_ranked_by_the_one_waiting(client, kept_page, monkeypatch):
-    from blog import cards
-
     kept, marks, key = kept_page["kept"], kept_page["marks"], kept_page["key"]
     mark = f"{key}:building"
     marks.add(mark, True, 10)
-    monkeypatch.setattr(cards, "_pause", lambda: marks.delete(mark))  # it ended without keeping a page
+    pauses = []
+    # It ended without keeping a page while this one waited: this one stops waiting and ranks it.
+    monkeypatch.setattr(time, "sleep", lambda seconds: pauses.append(seconds) or marks.delete(mark))
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
-    assert kept.get(key) is not None and marks.get(mark) is None
+    assert kept.get(key) is not None and marks.get(mark) is None and len(pauses) == 1
 
 
 def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, kept_page, monkeypatch):
@@ -169,7 +169,7 @@ def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, ke
     kept, key = kept_page["kept"], kept_page["key"]
     kept_page["marks"].add(f"{key}:building", True, 10)  # its request died; the mark outlives it until its timeout
     pauses = []
-    monkeypatch.setattr(cards, "_pause", lambda: pauses.append(1))
+    monkeypatch.setattr(time, "sleep", pauses.append)
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
     assert len(pauses) == cards.WAIT_POLLS and kept.get(key) is not None
 
