@@ -164,9 +164,8 @@ class TestPublicationRule:
                 # hidden() is exactly what published() leaves out.
                 assert Post.objects.hidden().filter(pk=post.pk).exists() is not homes[0]
 
-    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's rule for hidden posts")
-    def test_the_hidden_posts_sql_compiled_once_takes_each_searchs_own_moment(self, time_machine):
-        """Compiled once per process, the scheduled posts' condition still compares with the moment of the search."""
+    def test_a_scheduled_post_is_found_from_its_moment_on(self, time_machine):
+        """Each search compares with its own moment (SQLite's hidden-posts SQL is compiled once per process)."""
         start = timezone.now()
         time_machine.move_to(start, tick=False)
         PostFactory(title="Lantern later", body="lantern", published_at=start + datetime.timedelta(hours=1))
