@@ -98,12 +98,11 @@ def hit_page(request, results, per_page: int) -> Page:
 # Pages of hits kept in the worker too, under the same key: it holds the content version, which every request
 # reads from the shared cache, so a write in any process is a new key here (the old page is never shown again,
 # and ages out). Cards only, shared by every reader: nothing of a member's, no CSRF token. A word searched again
-# (the next page, another member, the same reader going back) then costs no file read. A few MB at most.
-KEPT_HIT_PAGES = 256
-_pages_of_hits = Drawn(KEPT_HIT_PAGES)
+# (the next page, another member, the same reader going back) then costs no file read. A few MB at most
+# (settings.WORKER_HIT_PAGES pages).
+_pages_of_hits = Drawn(lambda: settings.WORKER_HIT_PAGES)
 # The same for pages of cards (home, a tag, the archive): fewer, and read by every member request of them.
-KEPT_CARD_PAGES = 128
-_pages_of_cards = Drawn(KEPT_CARD_PAGES)
+_pages_of_cards = Drawn(lambda: settings.WORKER_CARD_PAGES)
 
 
 def _in_worker(store: Drawn, key: str, shared, *, keep_empty: bool):
@@ -157,7 +156,7 @@ def _built_once(kept, key: str, build):
 # page of cards and script prefix, like the page itself: a member's kept page then draws ten buttons, not ten
 # cards. The stand-in is new in each process, so no title or snippet can be taken for one.
 _SAVE_STAND_IN = f"save-button-{secrets.token_hex(16)}"
-_drawn_hit_lists = Drawn(KEPT_HIT_PAGES)
+_drawn_hit_lists = Drawn(lambda: settings.WORKER_HIT_PAGES)
 
 
 def hit_list(cards) -> list[tuple[SafeString, Card | None]]:
@@ -246,9 +245,8 @@ def _card_parts(post, tags=None, *, hit: bool = False) -> tuple[SafeString, Safe
 
 # A hit card's parts but its snippet, keyed by everything they show (and the script prefix, which their links
 # carry): a post edited or retagged is drawn again. A post is found by many words and paged through, so
-# many hits of a word's first search are drawn already. A handful of MB at most.
-DRAWN_HITS = 2048
-_drawn_hits = Drawn(DRAWN_HITS)
+# many hits of a word's first search are drawn already. A handful of MB at most (settings.WORKER_HIT_CARDS).
+_drawn_hits = Drawn(lambda: settings.WORKER_HIT_CARDS)
 
 
 def _hit_parts(post, tags) -> tuple[SafeString, SafeString]:

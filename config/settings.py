@@ -199,6 +199,13 @@ else:
         },
     }
 
+# What each worker process keeps in its own memory too (blog.cards), at most, beside the shared cache: pages
+# of search results, pages of cards (home, a tag, the archive), and search hits' cards drawn but their
+# snippet. Each entry is a few KB; lower them for a worker with little memory.
+WORKER_HIT_PAGES = max(1, int(os.environ.get("WORKER_HIT_PAGES", "256")))
+WORKER_CARD_PAGES = max(1, int(os.environ.get("WORKER_CARD_PAGES", "128")))
+WORKER_HIT_CARDS = max(1, int(os.environ.get("WORKER_HIT_CARDS", "2048")))
+
 # How long browsers and CDNs may keep an anonymous public page.
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
 

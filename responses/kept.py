@@ -43,6 +43,16 @@ def put(key: str, page, *, seconds: int) -> None:
     _remember(key, until, page)
 
 
+def forget() -> None:
+    """Empty this process's copies, as a freshly started worker has them: the shared cache still holds every
+    page, so nothing is lost. For a long-lived process that wants the memory back at once, and for tests that
+    play the part of another worker."""
+    global _length
+    with _lock:
+        _recent.clear()
+        _length = 0
+
+
 def _remember(key: str, until: float, page) -> None:
     global _length
     length = len(page.html)

@@ -179,20 +179,3 @@ def test_the_version_follows_its_scheduled_post_once(client, site, time_machine)
     assert after != before and ContentVersion.objects.get().token == after
     cache.delete(caching.VERSION_KEY)
     assert caching.content_version() == after
-
-
-def test_an_app_can_add_the_parameters_it_reads_inside_a_public_page(client, site):
-    """responses shows a page of threads under a post (?responses=2); blog's view does not read it itself."""
-    from blog.page_cache import _added_params, add_page_params  # our own registry: restored below
-
-    url = site[0].get_absolute_url()
-    saved = dict(_added_params)
-    try:
-        add_page_params("blog:post-detail", "test-extra")
-        client.get(url)
-        assert client.get(url + "?test-extra=2").headers["X-Cache"] == "miss"
-        assert is_hit(client, url + "?test-extra=2&cb=1")
-    finally:
-        _added_params.clear()
-        _added_params.update(saved)
-        add_page_params("blog:post-detail")

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
-from blog import cards
 from blog.caching import bump_content_version
+from blog.drawn import forget_all
 from blog.models import Post
 from blog.tests.factories import PostFactory
 
@@ -32,7 +32,7 @@ def test_a_worker_reads_a_page_of_cards_from_the_shared_cache_once(client, membe
     for _ in range(3):
         assert "Lantern 0<" in client.get("/").content.decode()
     assert len([key for key in reads if ":cards:home:" in key]) == 1
-    cards._pages_of_cards.clear()  # noqa: SLF001 - as another worker starts: its own memory is empty
+    forget_all()  # as another worker starts: its own memory is empty
     assert "Lantern 0<" in client.get("/").content.decode()
     assert len([key for key in reads if ":cards:home:" in key]) == 2
 
@@ -47,11 +47,13 @@ def test_a_write_made_in_another_process_is_seen_by_a_worker_that_kept_the_page(
     assert "Lantern by the door<" in html and "Lantern 0<" not in html
 
 
-def test_the_pages_a_worker_keeps_are_bounded(client, member, lanterns, monkeypatch):
-    from blog.drawn import Drawn
-
-    monkeypatch.setattr(cards, "_pages_of_cards", Drawn(2))
+def test_the_pages_a_worker_keeps_are_bounded(client, member, lanterns, reads, settings):
+    settings.WORKER_CARD_PAGES = 2
     client.force_login(member)
-    for path in ("/", "/archive/", f"/tags/{lanterns[0].tags.first().slug}/"):
+    for path in ("/", "/archive/"):
         assert client.get(path).status_code == 200
-    assert len(cards._pages_of_cards) == 2  # noqa: SLF001 - our own store, measured
+    assert "Lantern 0<" in client.get("/").content.decode()
+    assert len([key for key in reads if ":cards:home:" in key]) == 1  # two pages: both still kept here
+    assert client.get(f"/tags/{lanterns[0].tags.first().slug}/").status_code == 200  # a third: the oldest goes
+    assert "Lantern 0<" in client.get("/").content.decode()
+    assert len([key for key in reads if ":cards:home:" in key]) == 2

@@ -25,3 +25,23 @@ def test_what_a_caller_drew_itself_is_kept_and_found_within_the_same_bound():
     for case in ("a", "b", "c"):
         drawn.keep(case, case.upper())
     assert drawn.find("a") is None and drawn.find("c") == "C" and drawn.cases() == ["b", "c"]
+
+
+def test_forget_all_empties_every_store_as_a_fresh_worker_has_them():
+    from blog.drawn import forget_all
+
+    first, second = Drawn(2), Drawn(2)
+    first.keep("a", "A")
+    second.keep("b", "B")
+    forget_all()
+    assert first.find("a") is None and second.find("b") is None
+
+
+def test_a_bound_given_as_a_function_is_read_when_a_case_is_kept():
+    bound = [2]
+    drawn = Drawn(lambda: bound[0])
+    for case in ("a", "b"):
+        drawn.keep(case, case)
+    bound[0] = 1
+    drawn.keep("c", "c")
+    assert drawn.cases() == ["c"]

@@ -1,9 +1,14 @@
 """What a search keeps: one cache entry a page of results, holding its counts, shared by every reader."""
 
+import time
+
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from blog.caching import bump_content_version, content_version, versioned_key
+from blog.drawn import forget_all
 from blog.search import search
 from blog.tests.factories import PostFactory
 
@@ -113,13 +118,6 @@ def test_the_file_caches_search_folder_is_inside_the_caches_own(tmp_path):
     assert done.stdout.split() == [str(tmp_path / "search"), str(tmp_path), str(tmp_path / "search" / "building")]
 
 
-def forget_pages_kept_in_this_process():
-    """As another worker would be: it has kept no page of hits in its memory."""
-    from blog import cards
-
-    cards._pages_of_hits.clear()  # noqa: SLF001 - our own store, emptied as another worker's would be
-
-
 @pytest.fixture
 def kept_page(client, member, pebbles, writes):
     """The key and the kept page of a member's first search for "pebble", taken out of the cache again
@@ -133,7 +131,7 @@ def kept_page(client, member, pebbles, writes):
     kept = hits_cache()
     stored = kept.get(key)
     kept.delete(key)
-    forget_pages_kept_in_this_process()
+    forget_all()
     return {"key": key, "stored": stored, "html": html, "kept": kept, "marks": building_cache()}
 
 
@@ -141,32 +139,30 @@ def test_a_search_another_request_is_ranking_waits_for_its_page(
     client, kept_page, monkeypatch, django_assert_num_queries
 ):
     """Two readers asking for a word's first search at once: the second takes the page the first keeps."""
-    from blog import cards
-
     kept, key = kept_page["kept"], kept_page["key"]
     assert kept_page["marks"].add(f"{key}:building", True, 10)  # the first reader is ranking it
     pauses = []
 
-    def other_request_keeps_it():
-        pauses.append(1)
+    def other_request_keeps_it(seconds):
+        pauses.append(seconds)
         if len(pauses) == 2:
             kept.set(key, kept_page["stored"], 60)
 
-    monkeypatch.setattr(cards, "_pause", other_request_keeps_it)
+    monkeypatch.setattr(time, "sleep", other_request_keeps_it)  # while it waits, the other request keeps it
     with django_assert_num_queries(0):  # no ranking, no posts (the member's saved state is kept already)
         html = client.get("/search/", {"q": "pebble"}).content.decode()
     assert "12 essays found" in html and len(pauses) == 2
 
 
 def test_a_search_whose_other_request_failed_is_ranked_by_the_one_waiting(client, kept_page, monkeypatch):
-    from blog import cards
-
     kept, marks, key = kept_page["kept"], kept_page["marks"], kept_page["key"]
     mark = f"{key}:building"
     marks.add(mark, True, 10)
-    monkeypatch.setattr(cards, "_pause", lambda: marks.delete(mark))  # it ended without keeping a page
+    pauses = []
+    # It ended without keeping a page while this one waited: this one stops waiting and ranks it.
+    monkeypatch.setattr(time, "sleep", lambda seconds: pauses.append(seconds) or marks.delete(mark))
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
-    assert kept.get(key) is not None and marks.get(mark) is None
+    assert kept.get(key) is not None and marks.get(mark) is None and len(pauses) == 1
 
 
 def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, kept_page, monkeypatch):
@@ -175,7 +171,7 @@ def test_a_mark_left_behind_holds_a_search_up_for_a_bounded_wait_only(client, ke
     kept, key = kept_page["kept"], kept_page["key"]
     kept_page["marks"].add(f"{key}:building", True, 10)  # its request died; the mark outlives it until its timeout
     pauses = []
-    monkeypatch.setattr(cards, "_pause", lambda: pauses.append(1))
+    monkeypatch.setattr(time, "sleep", pauses.append)
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
     assert len(pauses) == cards.WAIT_POLLS and kept.get(key) is not None
 
@@ -203,7 +199,7 @@ def test_a_worker_keeps_a_page_of_hits_it_has_used_and_reads_no_file_for_it(clie
     monkeypatch.setattr(kept, "get", lambda key, *args, **kwargs: reads.append(key) or real_get(key, *args, **kwargs))
     assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
     assert [key for key in reads if ":hits:" in key] == []
-    forget_pages_kept_in_this_process()  # another worker: the shared cache's page, read once, then its own
+    forget_all()  # another worker: the shared cache's page, read once, then its own
     for _ in range(2):
         assert "12 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
     assert len([key for key in reads if ":hits:" in key]) == 1
@@ -225,28 +221,46 @@ def test_a_write_made_in_another_process_is_seen_by_a_worker_that_kept_the_page(
 
 
 def test_a_search_that_found_nothing_or_a_page_past_the_end_is_not_kept_in_the_worker(client, member, pebbles):
-    from blog import cards
+    """Nothing found is cheap to find again: asked for again, it is ranked again, not taken from memory."""
+    from blog.cards import hits_cache
+
+    def asked(query: dict) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get("/search/", query).status_code
+        return status, len(queries)
 
     client.force_login(member)
-    forget_pages_kept_in_this_process()
-    client.get("/search/", {"q": "zzqxv"})
-    assert client.get("/search/", {"q": "pebble", "page": "9"}).status_code == 404
-    assert len(cards._pages_of_hits) == 0  # noqa: SLF001 - our own store, measured
-    client.get("/search/", {"q": "pebble"})
-    assert len(cards._pages_of_hits) == 1  # noqa: SLF001 - our own store, measured
+    client.get("/privacy/")  # the member's own rows read and kept, as on any page before a search
+    forget_all()
+    for query, status in (({"q": "zzqxv"}, 200), ({"q": "pebble", "page": "9"}, 404)):
+        first = asked(query)
+        assert first[0] == status and first[1] > 0
+        assert asked(query) == first  # the same queries again: the ranking runs again
+    asked({"q": "pebble"})
+    hits_cache().delete(versioned_key("hits", search("pebble").cache_key, 10, 1))  # in this worker only now
+    assert asked({"q": "pebble"}) == (200, 0)  # what was found is kept
 
 
-def test_the_pages_a_worker_keeps_are_bounded(client, member, pebbles, monkeypatch):
-    from blog import cards
-    from blog.drawn import Drawn
+def test_the_pages_a_worker_keeps_are_bounded(client, member, pebbles, settings, django_assert_num_queries):
+    """A page still kept here is shown with no query even once the shared cache has lost it; one pushed out
+    by newer pages is ranked again."""
+    from blog.cards import hits_cache
 
-    monkeypatch.setattr(cards, "_pages_of_hits", Drawn(2))
+    settings.WORKER_HIT_PAGES = 2
     client.force_login(member)
+    first_page = versioned_key("hits", search("pebble").cache_key, 10, 1)
+
+    def first_page_again():
+        hits_cache().delete(first_page)  # only this worker's memory can have it now
+        return client.get("/search/", {"q": "pebble"}).content.decode()
+
     for number in ("1", "2"):
-        client.get("/search/", {"q": "pebble", "page": number})
-    PostFactory(title="Pebble new", body="pebble")  # a new version: a third key
-    assert "13 essays found" in client.get("/search/", {"q": "pebble"}).content.decode()
-    assert len(cards._pages_of_hits) == 2  # noqa: SLF001 - our own store, measured
+        assert "12 essays found" in client.get("/search/", {"q": "pebble", "page": number}).content.decode()
+    with django_assert_num_queries(0):
+        assert "12 essays found" in first_page_again()
+    assert "1 essay found" in client.get("/search/", {"q": "1"}).content.decode()  # a third page: the oldest goes
+    with django_assert_num_queries(2):  # the ranked page and its posts
+        assert "12 essays found" in first_page_again()
 
 
 def test_a_new_content_version_empties_the_search_folder_and_nothing_else(client, member, pebbles, settings, tmp_path):

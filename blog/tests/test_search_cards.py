@@ -3,12 +3,12 @@
 import re
 
 import pytest
+from django.test.signals import template_rendered
 from django.urls import clear_script_prefix, set_script_prefix
 from taggit.models import Tag
 
-from blog import cards
 from blog.caching import content_version
-from blog.drawn import Drawn
+from blog.drawn import forget_all
 from blog.models import Post
 from blog.tests.factories import PostFactory
 
@@ -24,18 +24,19 @@ def squeeze(html: str) -> str:
 
 
 @pytest.fixture
-def drawn(monkeypatch):
-    """The posts whose hit card parts were drawn (not taken from the process's kept ones), in order."""
+def drawn():
+    """The posts whose hit cards were drawn (not taken from the process's kept ones), in order, from a
+    process that has drawn none yet."""
     seen = []
-    real = cards._card_parts  # noqa: SLF001 - our own drawing step, counted here
 
-    def counting(post, tags=None, *, hit=False):
-        seen.append(post.pk)
-        return real(post, tags, hit=hit)
+    def card_drawn(sender, template, context, **kwargs):
+        if template.name == "includes/post_card_body.html" and context.get("hit"):
+            seen.append(context["post"].pk)
 
-    monkeypatch.setattr(cards, "_card_parts", counting)
-    monkeypatch.setattr(cards, "_drawn_hits", Drawn(cards.DRAWN_HITS))
-    return seen
+    forget_all()
+    template_rendered.connect(card_drawn)
+    yield seen
+    template_rendered.disconnect(card_drawn)
 
 
 def test_a_hit_is_the_list_card_with_the_snippet_for_its_excerpt(client):
@@ -119,12 +120,15 @@ def test_links_carry_the_script_prefix_they_were_drawn_under(client, drawn):
     assert 'href="/posts/moss/"' in plain and 'href="/tags/forest/"' in plain
 
 
-def test_the_kept_parts_are_bounded(client, drawn, monkeypatch):
-    monkeypatch.setattr(cards, "_drawn_hits", Drawn(3))
-    for i in range(5):
-        PostFactory(title=f"Fern {i}", body="fern", days_ago=i + 1)
+def test_the_kept_parts_are_bounded(client, drawn, settings):
+    settings.WORKER_HIT_CARDS = 3
+    ferns = {PostFactory(title=f"Fern {i}", body="fern", days_ago=i + 1).pk: str(i) for i in range(5)}
     client.get("/search/", {"q": "fern"})
-    assert len(drawn) == 5 and len(cards._drawn_hits) == 3  # noqa: SLF001 - our own kept parts, measured
+    assert sorted(drawn) == sorted(ferns)
+    first, last = drawn[0], drawn[-1]
+    client.get("/search/", {"q": ferns[last]})  # kept: not drawn again
+    client.get("/search/", {"q": ferns[first]})  # the oldest two went out to keep three
+    assert drawn[5:] == [first]
 
 
 def test_a_members_first_search_queries(client, member, django_assert_num_queries):

@@ -6,6 +6,7 @@ may show in what is imported.
 """
 
 import datetime
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from taggit.models import Tag
 
 from blog import caching, markdown, search
 from blog.models import Post, TaggedPost
-from jekyll import importer, reading, rendering, writing
+from jekyll import importer, reading, rendering
 from jekyll.tests.batches import (
     CountingPool,
     NeverStartingPool,
@@ -28,6 +29,8 @@ from jekyll.tests.batches import (
     posts_and_tags,
 )
 from jekyll.tests.helpers import DEMO_POSTS, outcomes, post_file, write
+
+SAVEPOINT = re.compile(r'(RELEASE |ROLLBACK TO )?SAVEPOINT "?([^"\s]+)"?')
 
 pytestmark = pytest.mark.django_db
 
@@ -153,18 +156,28 @@ def test_a_batch_that_cannot_be_written_fails_all_its_files_and_the_next_batches
     for n in range(1, 6):
         write(tmp_path, f"2024-03-0{n}-post-{n}.md", post_file(title=f"Post {n}", tags="[Rest, New]"))
     write(tmp_path, "2024-03-04-post-4-again.md", post_file(title="Post 4 again", extra="slug: post-4\n"))
-    real_create_together = writing.Writer._create_together  # noqa: SLF001 - our own step, made to fail on cue
+    savepoints, doomed = [], []
 
-    def failing_after_writing_the_second_batch(self, batch):
-        outcomes = real_create_together(self, batch)
-        if any(item.source.path.name == "2024-03-04-post-4-again.md" for item in batch):
-            raise RuntimeError("database is locked")
-        return outcomes
+    def failing_the_commit_of_the_second_batch(execute, sql, params, many, context):
+        # The database refuses to commit the batch that wrote "Post 4 again" (its outermost savepoint), as a
+        # locked database would, after every row of it was written.
+        if match := SAVEPOINT.match(sql):
+            verb, name = match.groups()
+            if verb is None:
+                savepoints.append(name)
+            elif verb == "RELEASE " and name in doomed:
+                doomed.remove(name)
+                raise OperationalError("database is locked")
+            elif verb == "RELEASE " and name in savepoints:  # a rolled back savepoint is released after too
+                del savepoints[savepoints.index(name) :]
+        elif savepoints and "Post 4 again" in str(params) and savepoints[0] not in doomed:
+            doomed.append(savepoints[0])
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(writing.Writer, "_create_together", failing_after_writing_the_second_batch)
-    report = importer.import_paths([tmp_path])
+    with connection.execute_wrapper(failing_the_commit_of_the_second_batch):
+        report = importer.import_paths([tmp_path])
 
-    lost = "not saved: its batch failed: RuntimeError: database is locked"
+    lost = "not saved: its batch failed: OperationalError: database is locked"
     assert [(Path(item.name).name, item.outcome, item.reason) for item in report.outcomes] == [
         ("2024-03-01-post-1.md", "created", ""),
         ("2024-03-02-post-2.md", "created", ""),
@@ -356,7 +369,7 @@ def test_an_import_starts_a_new_content_version_and_knows_its_scheduled_posts(
     assert report.counts["created"] == 2
     assert len(callbacks) == 1  # one bump for the batch, once it is committed
     assert caching.content_version() != version
-    assert caching._stored_version()[1] == soon.replace(microsecond=0).timestamp()  # noqa: SLF001 - our own cache record
+    assert caching.version_ends_at() == soon.replace(microsecond=0).timestamp()
 
 
 def test_an_import_with_debug_on_keeps_only_its_last_batch_s_statements(tmp_path, settings, monkeypatch):

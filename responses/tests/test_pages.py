@@ -356,3 +356,14 @@ def test_response_settings_open_as_one_page_in_the_admin(client):
     assert client.get("/admin/responses/responsesettings/")["Location"].endswith("/responsesettings/1/change/")
     page = client.get("/admin/responses/responsesettings/1/change/").content.decode()
     assert "Site-wide defaults" in page and "Site text" in page
+
+
+def test_a_page_of_threads_is_its_own_public_page_in_the_page_cache(client):
+    """blog's post view does not read ?responses= itself: the app added it to the page's parameters at startup
+    (blog.page_cache.add_page_params), so the page cache keeps each page of threads apart, and still drops
+    parameters no one reads."""
+    url = PostFactory().get_absolute_url()
+    client.get(url)
+    assert client.get(url).headers["X-Cache"] == "hit"
+    assert client.get(url + "?responses=1").headers["X-Cache"] == "miss"  # read by the view: a page of its own
+    assert client.get(url + "?responses=1&cb=1").headers["X-Cache"] == "hit"  # cb read by no one: dropped

@@ -1,15 +1,16 @@
 """A member's part of the section: drawn once per process per case, put together around the request's values."""
 
 import datetime
-import itertools
 import re
 import uuid
 
 import pytest
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, override_settings
+from django.test.signals import template_rendered
 from django.utils import timezone
 
+from blog.drawn import forget_all
 from blog.tests.factories import PostFactory
 from responses import moderation, section_parts
 from responses.models import Ban
@@ -25,9 +26,30 @@ KEY = re.compile(r'name="key" value="([0-9a-f-]{36})"')
 
 @pytest.fixture(autouse=True)
 def _nothing_kept():
-    section_parts._kept.clear()  # noqa: SLF001 - each test starts from a process that drew nothing yet
+    forget_all()  # each test starts from a process that drew nothing yet
     yield
-    section_parts._kept.clear()  # noqa: SLF001
+    forget_all()
+
+
+@pytest.fixture
+def drawings():
+    """The section's templates drawn (the frame and the member's part), in order, as opposed to put together
+    from what this process kept."""
+    drawn = []
+
+    def record(sender, template, context, **kwargs):
+        if template.name in (section_parts.SECTION, "member-respond"):
+            drawn.append(template.name)
+
+    template_rendered.connect(record)
+    yield drawn
+    template_rendered.disconnect(record)
+
+
+def respond(case: dict, post, token=TOKEN) -> str:
+    return section_parts.respond_html(
+        case, post=post, csrf_token=token, respond_url="/respond/", script_url="/static/r.js"
+    )
 
 
 def found(*, mode="open", banned=False, ends=None, name="Ann", editable=False, reply_to=None) -> dict:
@@ -38,11 +60,12 @@ def found(*, mode="open", banned=False, ends=None, name="Ann", editable=False, r
 
 
 def drawn_whole(case: dict, post, key) -> str:
-    """The partial drawn with every value, as it was before anything was kept."""
-    context = section_parts._context(  # noqa: SLF001 - the same context, drawn whole, is what it is checked against
-        case, post=post, csrf_token=TOKEN, key=key, respond_url="/respond/", script_url="/static/r.js"
-    )
-    return render_to_string(section_parts.PARTIAL, context)
+    """The partial drawn with every value, as it was before anything was kept (debug mode draws it so), with
+    ``key`` for the response form's."""
+    with override_settings(DEBUG=True):
+        html = respond(case, post)
+    keys = KEY.findall(html)
+    return html.replace(keys[0], str(key)) if keys else html
 
 
 CASES = [
@@ -57,27 +80,24 @@ CASES = [
 
 
 @pytest.mark.parametrize("values", CASES)
-def test_the_kept_part_is_drawn_exactly_as_the_whole(values):
+def test_the_kept_part_is_drawn_exactly_as_the_whole(values, drawings):
     post = PostFactory()
     case = found(**values)
-    for _ in range(2):  # drawn, then put together from what was kept
-        html = section_parts.respond_html(
-            case, post=post, csrf_token=TOKEN, respond_url="/respond/", script_url="/static/r.js"
-        )
+    pages = [respond(case, post) for _ in range(2)]  # drawn, then put together from what was kept
+    assert drawings == ["member-respond"]
+    for html in pages:
         keys = KEY.findall(html)
-        key = uuid.UUID(keys[0]) if keys else None
-        assert html == drawn_whole(case, post, key)
-    assert len(section_parts._kept) == 1  # noqa: SLF001
+        assert html == drawn_whole(case, post, uuid.UUID(keys[0]) if keys else None)
 
 
-def test_nothing_kept_holds_a_token_or_a_key():
+def test_nothing_kept_holds_a_token_or_a_key(drawings):
     post = PostFactory()
-    html = section_parts.respond_html(
-        found(editable=True), post=post, csrf_token=TOKEN, respond_url="/respond/", script_url="/static/r.js"
-    )
-    assert html.count(TOKEN) == 2  # the response form and the in-place edit form
-    kept = "".join(itertools.chain.from_iterable(section_parts._kept.values()))  # noqa: SLF001
-    assert TOKEN not in kept and KEY.findall(html)[0] not in kept
+    first = respond(found(editable=True), post)
+    other_token = "b2" * 32
+    then = respond(found(editable=True), post, token=other_token)  # put together from what the first kept
+    assert drawings == ["member-respond"]
+    assert first.count(TOKEN) == 2  # the response form and the in-place edit form
+    assert then.count(other_token) == 2 and TOKEN not in then and KEY.findall(first)[0] not in then
 
 
 def test_each_page_gets_a_key_of_its_own_so_a_double_click_acts_once():
@@ -93,12 +113,13 @@ def test_each_page_gets_a_key_of_its_own_so_a_double_click_acts_once():
     assert len(keys) == 3
 
 
-def test_a_reply_being_written_is_drawn_whole_and_not_kept():
+def test_a_reply_being_written_is_drawn_whole_and_not_kept(drawings):
     post = PostFactory()
-    html = section_parts.respond_html(
-        found(reply_to=12), post=post, csrf_token=TOKEN, respond_url="/respond/", script_url="/static/r.js"
-    )
-    assert 'name="parent" value="12"' in html and not section_parts._kept  # noqa: SLF001
+    assert 'name="parent" value="12"' in respond(found(reply_to=12), post)
+    assert 'name="parent" value="13"' in respond(found(reply_to=13), post)
+    assert drawings == ["member-respond", "member-respond"]
+    html = respond(found(), post)  # drawn: the replies left nothing for it
+    assert drawings == ["member-respond"] * 3 and 'name="parent" value="1' not in html
 
 
 def test_on_the_page_each_member_gets_their_own_token_and_the_ban_shows_at_once():
@@ -174,18 +195,30 @@ def test_the_kept_frame_is_drawn_exactly_as_the_whole(values):
         assert str(respond) in whole and (str(found["threads_html"]) in whole) == bool(values["page"].html)
 
 
-def test_after_a_members_page_nothing_kept_here_holds_their_token_key_or_words():
+def test_after_a_members_page_nothing_kept_here_holds_their_token_key_or_words(drawings):
     post = PostFactory()
-    ann = make_member("Ann")
+    ann, bea = make_member("Ann"), make_member("Bea")
     make_response(post=post, author=ann, body="Ann's own words.")
-    client = Client()
-    client.force_login(ann)
-    html = client.get(post.get_absolute_url()).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
-    kept = "".join(itertools.chain.from_iterable(section_parts._kept.values()))  # noqa: SLF001
-    assert {case[0] for case in section_parts._kept.cases()} == {"member", "frame"}  # noqa: SLF001
-    assert token not in kept and KEY.findall(html)[0] not in kept and "Ann's own words" not in kept
-    assert "Ann's own words" in html
+    make_response(post=post, author=bea, body="Bea's earlier words.")  # each has something to edit: one case
+    pages = {}
+    for member in (ann, bea):
+        client = Client()
+        client.force_login(member)
+        html = client.get(post.get_absolute_url()).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        pages[member] = (client, html, token, KEY.findall(html)[0])
+    # Bea's section was put together from what Ann's page kept (the frame and the member's part), yet it
+    # holds her own token and key only.
+    assert drawings == ["member-respond", section_parts.SECTION]
+    _client, html, token, key = pages[bea]
+    assert pages[ann][2] not in html and pages[ann][3] not in html and token in html and key in html
+    # The threads are not in what was kept: Bea's response shows on Ann's next page, around the same kept frame.
+    client, _html, token, key = pages[bea]
+    sent = client.post(f"/posts/{post.slug}/responses/", {"body": "Bea's new words.", "key": key})
+    assert sent.status_code == 302
+    html = pages[ann][0].get(post.get_absolute_url()).content.decode()
+    assert "Ann's own words" in html and "Bea's new words" in html
+    assert drawings == ["member-respond", section_parts.SECTION]
 
 
 def test_a_slug_that_looks_like_a_stand_in_is_drawn_as_it_is():
