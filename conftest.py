@@ -279,14 +279,16 @@ def csrf_client(member):
 
 @pytest.fixture
 def editor(db):
-    """Staff in the "Editors" group (made by blog's migration): writes and moderates, not a superuser."""
+    """Staff in the "Editors" group (made by blog's migration, and again after a committing test's flush
+    emptied the database): writes and moderates, not a superuser."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+
+    from blog.tests.desk_helpers import editors_group
 
     user = get_user_model().objects.create_user(
         email="editor@example.org", password="a long password here", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 
