@@ -195,6 +195,30 @@ def test_the_kept_frame_is_drawn_exactly_as_the_whole(values):
         assert str(respond) in whole and (str(found["threads_html"]) in whole) == bool(values["page"].html)
 
 
+def test_pages_that_differ_only_in_their_number_each_get_their_own_frame(drawings):
+    """Pages 2 and 3 of one list, both with more after them: the same case but for the number, which the frame
+    shows (and links from), so a frame kept without it would show page 2's on page 3."""
+    from django.utils.html import format_html
+
+    user = make_member("Ann")
+    drawn = []
+    for number in (2, 3, 2):  # each drawn, then page 2 again put together from what it kept
+        found = {
+            "mode": "open",
+            "page": DrawnPage("<li>words</li>", number, has_next=True),
+            "threads_html": format_html("<!--responses {}-->", number),
+            "page_parameter": "responses",
+        }
+        respond = format_html('<form data-n="{}"></form>', number)
+        drawings.clear()
+        html = section_parts.section_html(found, user=user, respond=respond)
+        drawn.append(len(drawings))
+        assert html == render_to_string(section_parts.SECTION, {**found, "user": user, "respond_html": respond})
+        assert f"Page {number}</span>" in html
+        assert f"?responses={number - 1}#responses" in html and f"?responses={number + 1}#responses" in html
+    assert drawn == [1, 1, 0]
+
+
 def test_after_a_members_page_nothing_kept_here_holds_their_token_key_or_words(drawings):
     post = PostFactory()
     ann, bea = make_member("Ann"), make_member("Bea")
