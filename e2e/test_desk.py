@@ -12,19 +12,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from blog.models import Image, Post
-from blog.tests.desk_helpers import editors_group
 from e2e.browser import WIDTHS, axe_violations, log_in
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(os.environ["DESK_SCREENSHOTS"]) if os.environ.get("DESK_SCREENSHOTS") else None
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user(email="writer@example.com", password="pw long enough", is_staff=True)
-    user.groups.add(editors_group())
-    return user
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import Post
-from blog.tests.desk_helpers import editors_group
 from e2e.browser import WIDTHS, axe_violations, log_in
 from imports.models import ImportRun
 from imports.tests.helpers import site_zip
@@ -36,9 +35,7 @@ def private_storage(settings, tmp_path):
 
 
 @pytest.fixture
-def open_as_editor(new_context, live_server, django_user_model, csp_violations):
-    editor = django_user_model.objects.create_user(email="writer@example.com", password="pw long enough", is_staff=True)
-    editor.groups.add(editors_group())
+def open_as_editor(new_context, live_server, editor, csp_violations):
 
     def open_page(width=WIDTHS["desktop"]):
         context = new_context(width=width)

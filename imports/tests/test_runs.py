@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from blog.models import Post
-from blog.tests.desk_helpers import editors_group
 from imports import services
 from imports.models import ImportOutcome, ImportRun
 from imports.tests.helpers import post_text, site_zip, stored_uploads, upload, zip_bytes
@@ -25,18 +24,14 @@ def to_the_worker(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_large_upload_goes_through_the_database_queue_and_a_real_worker(client, django_user_model, to_the_worker):
-    # Made here: an earlier test of this kind may have emptied the database of what migrations made.
-    editor = django_user_model.objects.create_user(email="e@example.org", password="x long enough", is_staff=True)
-    editor.groups.add(editors_group())
-    client.force_login(editor)
-    response = upload(client, ("my-site.zip", site_zip()))
+def test_a_large_upload_goes_through_the_database_queue_and_a_real_worker(editor_client, to_the_worker):
+    response = upload(editor_client, ("my-site.zip", site_zip()))
     run = ImportRun.objects.get()
     assert (run.status, run.in_background) == ("queued", True)
     assert DBTaskResult.objects.count() == 1
     assert not Post.objects.exists()
 
-    waiting = client.get(response["Location"]).content.decode()
+    waiting = editor_client.get(response["Location"]).content.decode()
     assert "Waiting for the background worker" in waiting
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in waiting
     assert reverse("admin:imports_importrun_progress", args=[run.pk]) in waiting
@@ -47,10 +42,10 @@ def test_a_large_upload_goes_through_the_database_queue_and_a_real_worker(client
     assert (run.status, run.total, run.done, run.upload_name) == ("done", 3, 3, "")
     assert stored_uploads() == []
     assert Post.objects.count() == 3
-    done = client.get(response["Location"]).content.decode()
+    done = editor_client.get(response["Location"]).content.decode()
     assert "http-equiv" not in done
     assert "my-site/_posts/2024-02-03-the-garden.md" in done
-    assert client.get(reverse("admin:imports_importrun_progress", args=[run.pk])).json() == {
+    assert editor_client.get(reverse("admin:imports_importrun_progress", args=[run.pk])).json() == {
         "status": "done",
         "finished": True,
         "done": 3,
